@@ -1,0 +1,106 @@
+// casework: the engine, an open case database.
+//
+//   casework::Options options;
+//   auto opened = casework::Engine::Open(options, "cases.db");
+//   if (!opened.ok()) { /* opened.status().ToString() */ }
+//   std::unique_ptr<casework::Engine> engine = std::move(opened).value();
+//
+// Threads: an Engine may be shared between threads; its calls are serialized
+// on one SQLite connection. For parallel reads, open one Engine per thread on
+// the same file. Several processes may open the same file at once: writers
+// take SQLite's write lock in turn (waiting up to Options::busy_timeout) and
+// optimistic versions detect lost updates. Never use an Engine in a child
+// process after fork().
+//
+// Errors: every call returns a Result or Status with a code from status.h;
+// a call that fails changes nothing. No call throws or aborts on bad input.
+#ifndef CASEWORK_ENGINE_H_
+#define CASEWORK_ENGINE_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json/object.hpp>
+
+#include "casework/case.h"
+#include "casework/history.h"
+#include "casework/options.h"
+#include "casework/result.h"
+#include "casework/status.h"
+#include "casework/workspace.h"
+
+namespace casework {
+
+class Engine {
+ public:
+  // Opens (and, if allowed, creates) the database at `path`, migrating an
+  // older schema forward. A file written by a newer casework is refused with
+  // kStorageError and left untouched.
+  static Result<std::unique_ptr<Engine>> Open(const Options& options,
+                                              const std::string& path);
+
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+  ~Engine();
+
+  // Creates a case. kValidationFailed names the first bad input; kNotFound
+  // for an unknown workspace or template.
+  Result<Case> Create(const CaseDraft& draft, const WriteOptions& options = {});
+
+  // kNotFound when no case has this id in the workspace.
+  Result<Case> Get(std::string_view id, const ReadOptions& options = {}) const;
+
+  // Replaces the whole mutable record (see CaseDraft).
+  Result<Case> Replace(std::string_view id, const CaseDraft& draft,
+                       const WriteOptions& options = {});
+
+  // Applies a JSON merge patch (RFC 7396) to the case's JSON shape: only the
+  // members given change, null clears. Read-only members are ignored;
+  // unknown ones are kValidationFailed.
+  Result<Case> Patch(std::string_view id, const boost::json::object& patch,
+                     const WriteOptions& options = {});
+
+  // Sets schema field values, {key: value}; all valid or nothing changes. A
+  // key the case's schema lacks is kUnknownField; null clears a value.
+  Result<Case> UpdateData(std::string_view id, const boost::json::object& data,
+                          const WriteOptions& options = {});
+
+  // Sets or clears archived_at. Archiving an archived case changes nothing.
+  Result<Case> Archive(std::string_view id, const WriteOptions& options = {});
+  Result<Case> Unarchive(std::string_view id, const WriteOptions& options = {});
+
+  // Links two cases of one workspace, symmetrically: both gain a version and
+  // a history event. expected_version applies to `id`. Linking a case to
+  // itself is kValidationFailed; linking linked cases changes nothing.
+  Result<Case> Link(std::string_view id, std::string_view other,
+                    const WriteOptions& options = {});
+  Result<Case> Unlink(std::string_view id, std::string_view other,
+                      const WriteOptions& options = {});
+
+  // Changes one step; kNotFound when the case has no step `step_id`.
+  Result<Case> UpdateStep(std::string_view id, std::string_view step_id,
+                          const StepChange& change,
+                          const WriteOptions& options = {});
+
+  // The case's events, oldest first.
+  Result<std::vector<Event>> History(std::string_view id,
+                                     const ReadOptions& options = {}) const;
+
+  // Workspaces. kValidationFailed for a malformed slug, kConflict when the
+  // slug is taken.
+  Result<Workspace> CreateWorkspace(std::string_view slug,
+                                    std::string_view name);
+  Result<std::vector<Workspace>> ListWorkspaces() const;
+
+  class Impl;
+
+ private:
+  explicit Engine(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace casework
+
+#endif  // CASEWORK_ENGINE_H_

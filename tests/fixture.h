@@ -1,0 +1,81 @@
+// Shared test fixture: a fresh database in a private temporary directory and
+// a clock that the test moves by hand.
+#ifndef CASEWORK_TESTS_FIXTURE_H_
+#define CASEWORK_TESTS_FIXTURE_H_
+
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include <doctest/doctest.h>
+
+#include "casework/casework.h"
+
+namespace casework::testing {
+
+// A directory removed with everything in it when the object dies.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "casework-test-XXXXXX").string();
+    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// 2024-01-02T03:04:05Z, then whatever the test sets.
+struct ManualClock {
+  Timestamp now = Timestamp(std::chrono::milliseconds(1704164645000));
+  void Advance(std::chrono::milliseconds by) { now += by; }
+};
+
+// An engine on a fresh file, driven by a manual clock.
+struct EngineFixture {
+  TempDir dir;
+  std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>();
+  std::unique_ptr<Engine> engine;
+
+  EngineFixture() { Reopen(); }
+
+  void Reopen() {
+    engine.reset();
+    Options options;
+    options.durability = Durability::kNormal;
+    auto c = clock;
+    options.clock = [c] { return c->now; };
+    auto opened = Engine::Open(options, path());
+    REQUIRE_MESSAGE(opened.ok(), opened.status().ToString());
+    engine = std::move(opened).value();
+  }
+
+  std::string path() const { return dir.file("cases.db"); }
+
+  // Creates a case from a JSON create payload; the test fails if it cannot.
+  Case MustCreate(std::string_view payload, const WriteOptions& options = {}) {
+    auto json = ParseJson(payload);
+    REQUIRE_MESSAGE(json.ok(), json.status().ToString());
+    auto draft = DraftFromJson(*json, DraftKind::kCreate);
+    REQUIRE_MESSAGE(draft.ok(), draft.status().ToString());
+    auto created = engine->Create(*draft, options);
+    REQUIRE_MESSAGE(created.ok(), created.status().ToString());
+    return std::move(created).value();
+  }
+};
+
+}  // namespace casework::testing
+
+#endif  // CASEWORK_TESTS_FIXTURE_H_
