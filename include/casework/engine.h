@@ -88,8 +88,8 @@ class Engine {
   Result<std::vector<Event>> History(std::string_view id,
                                      const ReadOptions& options = {}) const;
 
-  // Workspaces. kValidationFailed for a malformed slug, kConflict when the
-  // slug is taken.
+  // Workspaces. kValidationFailed for a malformed or taken slug. An empty
+  // name defaults to the slug.
   Result<Workspace> CreateWorkspace(std::string_view slug,
                                     std::string_view name);
   Result<std::vector<Workspace>> ListWorkspaces() const;

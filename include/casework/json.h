@@ -11,6 +11,7 @@
 #define CASEWORK_JSON_H_
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 #include <boost/json.hpp>
@@ -75,6 +76,10 @@ StepChange tag_invoke(boost::json::value_to_tag<StepChange>, const boost::json::
 ClosureCondition tag_invoke(boost::json::value_to_tag<ClosureCondition>, const boost::json::value& v);
 Workspace tag_invoke(boost::json::value_to_tag<Workspace>, const boost::json::value& v);
 Event tag_invoke(boost::json::value_to_tag<Event>, const boost::json::value& v);
+
+// JSON text of `value`, as boost::json::serialize writes it except that
+// doubles take their shortest decimal form ("2450.5", not "2.4505E3").
+std::string ToJsonText(const boost::json::value& value);
 
 // Applies an RFC 7396 merge patch to `target` in place.
 void ApplyMergePatch(boost::json::value& target, const boost::json::value& patch);

@@ -1,0 +1,151 @@
+#include "draft_validation.h"
+
+#include <algorithm>
+#include <set>
+#include <string>
+
+#include "casework/status.h"
+#include "fields.h"
+#include "formats.h"
+
+namespace casework {
+namespace {
+
+constexpr std::size_t kMaxTitle = 1000;
+constexpr std::size_t kMaxShortText = 255;   // reference, locale, names, tags, keys
+constexpr std::size_t kMaxLongText = 1 << 20;  // description, formulas
+
+[[noreturn]] void Fail(const std::string& path, std::string message) {
+  throw Error(Status::ValidationFailed(path, std::move(message)));
+}
+
+std::string At(const std::string& path, std::size_t index) {
+  return path + "[" + std::to_string(index) + "]";
+}
+
+void CheckLength(const std::optional<std::string>& text, std::size_t limit,
+                 const std::string& path) {
+  if (text && CountCodePoints(*text) > limit)
+    Fail(path, "longer than " + std::to_string(limit) + " characters");
+}
+
+// Single-line text: names, references, keys. Control characters there are
+// always a mistake or an attack (header and log injection).
+void CheckLine(const std::optional<std::string>& text, const std::string& path) {
+  CheckLength(text, kMaxShortText, path);
+  if (text && HasControlCharacter(*text)) Fail(path, "contains a control character");
+}
+
+std::string CheckEmail(const std::string& email, const std::string& path) {
+  if (HasControlCharacter(email) || !IsValidEmail(email))
+    Fail(path, "\"" + email + "\" is not a valid email address");
+  return NormalizeEmail(email);
+}
+
+void CheckTitle(const std::string& title) {
+  if (IsBlank(title)) Fail("title", "must not be blank");
+  if (CountCodePoints(title) > kMaxTitle) Fail("title", "longer than 1000 characters");
+}
+
+std::vector<UserInput> CheckAssignees(std::vector<UserInput> assignees) {
+  std::vector<UserInput> distinct;
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < assignees.size(); ++i) {
+    UserInput user = ValidateUser(std::move(assignees[i]), At("assignees", i));
+    if (seen.insert(user.email).second) distinct.push_back(std::move(user));
+  }
+  return distinct;
+}
+
+std::vector<std::string> CheckTags(const std::vector<std::string>& tags) {
+  std::set<std::string> distinct;
+  for (std::size_t i = 0; i < tags.size(); ++i) {
+    std::string tag(Trim(tags[i]));
+    if (tag.empty()) Fail(At("tags", i), "a tag is blank");
+    CheckLine(tag, At("tags", i));
+    distinct.insert(std::move(tag));
+  }
+  return {distinct.begin(), distinct.end()};
+}
+
+void CheckContacts(std::vector<ContactInput>& contacts) {
+  std::set<std::string> keys;
+  for (std::size_t i = 0; i < contacts.size(); ++i) {
+    ContactInput& contact = contacts[i];
+    std::string path = At("contacts", i);
+    if (IsBlank(contact.key)) Fail(path + ".key", "must not be blank");
+    CheckLine(contact.key, path + ".key");
+    if (!keys.insert(contact.key).second)
+      Fail(path + ".key", "key \"" + contact.key + "\" is used twice");
+    if (contact.email) contact.email = CheckEmail(*contact.email, path + ".email");
+    CheckLine(contact.name, path + ".name");
+    CheckLine(contact.given_name, path + ".given_name");
+    CheckLine(contact.family_name, path + ".family_name");
+    CheckLine(contact.phone, path + ".phone");
+  }
+}
+
+void CheckSchema(std::vector<Field>& schema) {
+  std::set<std::string> keys;
+  for (std::size_t i = 0; i < schema.size(); ++i) {
+    Field& field = schema[i];
+    std::string path = At("schema", i);
+    CheckFieldDefinition(field, path);
+    if (!keys.insert(field.key).second)
+      Fail(path + ".key", "key \"" + field.key + "\" is used twice");
+    CheckFieldValue(field, field.value, path + ".value");
+    if (field.name.empty()) field.name = field.key;
+  }
+}
+
+void CheckSteps(const std::vector<Step>& steps) {
+  std::set<std::string> ids;
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    std::string path = At("steps", i);
+    if (IsBlank(steps[i].id)) Fail(path + ".id", "must not be blank");
+    CheckLine(steps[i].id, path + ".id");
+    if (!ids.insert(steps[i].id).second)
+      Fail(path + ".id", "id \"" + steps[i].id + "\" is used twice");
+    CheckLength(steps[i].title, kMaxTitle, path + ".title");
+  }
+}
+
+void CheckClosureConditions(const std::vector<ClosureCondition>& conditions) {
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < conditions.size(); ++i) {
+    std::string path = At("closure_conditions", i);
+    if (IsBlank(conditions[i].name)) Fail(path + ".name", "must not be blank");
+    CheckLine(conditions[i].name, path + ".name");
+    if (!names.insert(conditions[i].name).second)
+      Fail(path + ".name", "name \"" + conditions[i].name + "\" is used twice");
+    if (IsBlank(conditions[i].formula)) Fail(path + ".formula", "must not be blank");
+    CheckLength(conditions[i].formula, kMaxLongText, path + ".formula");
+  }
+}
+
+}  // namespace
+
+UserInput ValidateUser(UserInput user, const std::string& path) {
+  user.email = CheckEmail(user.email, path + ".email");
+  CheckLine(user.given_name, path + ".given_name");
+  CheckLine(user.family_name, path + ".family_name");
+  return user;
+}
+
+CaseDraft ValidateDraft(CaseDraft draft) {
+  CheckTitle(draft.title);
+  CheckLength(draft.description, kMaxLongText, "description");
+  CheckLine(draft.reference, "reference");
+  CheckLine(draft.locale, "locale");
+  CheckLine(draft.status, "status");
+  if (draft.owner) draft.owner = ValidateUser(std::move(*draft.owner), "owner");
+  draft.assignees = CheckAssignees(std::move(draft.assignees));
+  draft.tags = CheckTags(draft.tags);
+  CheckContacts(draft.contacts);
+  CheckSchema(draft.schema);
+  CheckSteps(draft.steps);
+  CheckClosureConditions(draft.closure_conditions);
+  return draft;
+}
+
+}  // namespace casework

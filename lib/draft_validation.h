@@ -1,0 +1,21 @@
+// Checks and normalizes a CaseDraft before any database work.
+#ifndef CASEWORK_LIB_DRAFT_VALIDATION_H_
+#define CASEWORK_LIB_DRAFT_VALIDATION_H_
+
+#include "casework/case.h"
+
+namespace casework {
+
+// Returns the draft ready to store: emails trimmed and lower-cased, tags
+// trimmed, sorted and distinct, assignees distinct by email, field names
+// defaulted to their key. Throws Error(validation_failed) naming the path of
+// the first bad input, in the JSON payload's terms ("contacts[1].email").
+// Statuses and templates are checked later, against the workflow.
+CaseDraft ValidateDraft(CaseDraft draft);
+
+// Checks and normalizes a user reference at `path` ("owner").
+UserInput ValidateUser(UserInput user, const std::string& path);
+
+}  // namespace casework
+
+#endif  // CASEWORK_LIB_DRAFT_VALIDATION_H_

@@ -1,0 +1,34 @@
+// Schema fields: checking definitions and values against their type.
+#ifndef CASEWORK_LIB_FIELDS_H_
+#define CASEWORK_LIB_FIELDS_H_
+
+#include <cstdint>
+#include <string>
+#include <variant>
+
+#include <boost/json/value.hpp>
+
+#include "casework/field.h"
+
+namespace casework {
+
+// Throws Error(validation_failed) naming `path` ("schema[2]") when the
+// definition is malformed: key pattern, options on a non-choice type, a
+// choice type without options, duplicate or blank options.
+void CheckFieldDefinition(const Field& field, const std::string& path);
+
+// Throws Error(validation_failed) naming `path` ("schema[2].value",
+// "data.amount") when `value` does not fit the field's type. null always fits.
+void CheckFieldValue(const Field& field, const boost::json::value& value,
+                     const std::string& path);
+
+// A valid value as an SQLite scalar that orders the way the type does:
+// numbers as numbers, booleans as 0/1, dates as "YYYY-MM-DD", datetimes as
+// epoch milliseconds, text-like types as text; null, multi_choice and json
+// values have none.
+using TypedValue = std::variant<std::monostate, std::int64_t, double, std::string>;
+TypedValue TypedValueOf(FieldType type, const boost::json::value& value);
+
+}  // namespace casework
+
+#endif  // CASEWORK_LIB_FIELDS_H_

@@ -1,0 +1,108 @@
+#include "history.h"
+
+#include <boost/json.hpp>
+
+#include "casework/json.h"
+#include "casework/status.h"
+#include "storage/sql.h"
+
+namespace casework {
+namespace {
+
+namespace json = boost::json;
+namespace sql = storage::sql;
+
+constexpr std::string_view kUnrecorded[] = {"id", "workspace", "updated_at", "version"};
+
+bool IsUnrecorded(std::string_view member) {
+  for (auto name : kUnrecorded)
+    if (name == member) return true;
+  return false;
+}
+
+json::value ParseStored(const std::string& text) {
+  json::error_code ec;
+  json::value value = json::parse(text, ec);
+  if (ec) throw Error(Status::StorageError("damaged history JSON: " + ec.message()));
+  return value;
+}
+
+std::vector<Change> ChangesFromJson(const json::value& stored) {
+  std::vector<Change> changes;
+  for (const auto& item : stored.as_array()) {
+    const auto& o = item.as_object();
+    changes.push_back({json::value_to<std::string>(o.at("path")), o.at("before"), o.at("after")});
+  }
+  return changes;
+}
+
+}  // namespace
+
+json::object HistorySnapshot(const Case& c) {
+  // Copied rather than erased from: object::erase moves the last member
+  // into the hole, and history keeps the case shape's member order.
+  json::object full = json::value_from(c).as_object();
+  json::object snapshot;
+  snapshot.reserve(full.size());
+  for (auto& [member, value] : full)
+    if (!IsUnrecorded(member)) snapshot.emplace(member, std::move(value));
+  return snapshot;
+}
+
+std::vector<Change> DiffSnapshots(const json::object& before, const json::object& after) {
+  static const json::value kNull;
+  std::vector<Change> changes;
+  for (const auto& [member, value] : after) {
+    if (IsUnrecorded(member)) continue;
+    const json::value* old = before.if_contains(member);
+    const json::value& previous = old ? *old : kNull;
+    if (previous != value) changes.push_back({std::string(member), previous, value});
+  }
+  return changes;
+}
+
+std::vector<Change> CreationChanges(const json::object& snapshot) {
+  std::vector<Change> changes;
+  changes.reserve(snapshot.size());
+  for (const auto& [member, value] : snapshot) changes.push_back({std::string(member), nullptr, value});
+  return changes;
+}
+
+void AppendEvent(WriteContext& ctx, std::int64_t case_row, std::string_view actor,
+                 std::string_view kind, const std::vector<Change>& changes,
+                 const json::object& details) {
+  std::int64_t seq = 1;
+  {
+    auto next = ctx.db.Use(sql::kNextEventSeq);
+    next.Bind(1, case_row);
+    if (next.Step()) seq = next.Int(0);
+  }
+  ctx.db.Use(sql::kInsertEvent)
+      .Bind(1, case_row)
+      .Bind(2, seq)
+      .Bind(3, Millis(ctx.now))
+      .Bind(4, actor.empty() ? std::string_view("system") : actor)
+      .Bind(5, kind)
+      .Bind(6, ToJsonText(json::value_from(changes)))
+      .Bind(7, ToJsonText(details))
+      .Run();
+}
+
+std::vector<Event> LoadEvents(storage::Connection& db, std::int64_t case_row) {
+  std::vector<Event> events;
+  auto q = db.Use(sql::kSelectEvents);
+  q.Bind(1, case_row);
+  while (q.Step()) {
+    Event e;
+    e.seq = q.Int(0);
+    e.at = FromMillis(q.Int(1));
+    e.actor = q.Text(2);
+    e.kind = q.Text(3);
+    e.changes = ChangesFromJson(ParseStored(q.Text(4)));
+    e.details = ParseStored(q.Text(5)).as_object();
+    events.push_back(std::move(e));
+  }
+  return events;
+}
+
+}  // namespace casework

@@ -1,0 +1,68 @@
+// Forward-only migrations. Version N is reached by running migration N on a
+// database at version N-1; a released migration is never edited, only
+// followed by a new one.
+#include "storage/migrations.h"
+
+#include <random>
+#include <string>
+
+#include <SQLiteCpp/Statement.h>
+
+#include "casework/status.h"
+#include "storage/sql.h"
+#include "uuid.h"
+
+namespace casework::storage {
+namespace {
+
+// A version-4 (random) UUID: workspace ids need no time order.
+Uuid RandomUuid() {
+  std::random_device device;
+  std::mt19937_64 random(static_cast<std::uint64_t>(device()) << 32 | device());
+  Uuid uuid{};
+  for (std::size_t i = 0; i < uuid.size(); i += 8) {
+    std::uint64_t bits = random();
+    for (std::size_t j = 0; j < 8; ++j) uuid[i + j] = static_cast<std::uint8_t>(bits >> (8 * j));
+  }
+  uuid[6] = static_cast<std::uint8_t>(0x40 | (uuid[6] & 0x0f));
+  uuid[8] = static_cast<std::uint8_t>(0x80 | (uuid[8] & 0x3f));
+  return uuid;
+}
+
+// 1: the tables, and the workspace every database has.
+void CreateTables(SQLite::Database& db) {
+  db.exec(sql::kSchemaV1);
+  SQLite::Statement insert(db, sql::kInsertDefaultWorkspace);
+  Uuid uuid = RandomUuid();
+  insert.bind(1, uuid.data(), static_cast<int>(uuid.size()));
+  insert.exec();
+}
+
+// 2: the indexes behind the list filters.
+void CreateListIndexes(SQLite::Database& db) { db.exec(sql::kSchemaV2); }
+
+using Migration = void (*)(SQLite::Database&);
+constexpr Migration kMigrations[] = {CreateTables, CreateListIndexes};
+
+}  // namespace
+
+int LatestSchemaVersion() { return static_cast<int>(std::size(kMigrations)); }
+
+int SchemaVersion(SQLite::Database& db) {
+  return db.execAndGet("PRAGMA user_version").getInt();
+}
+
+void Migrate(SQLite::Database& db, int target) {
+  if (target < 0) target = LatestSchemaVersion();
+  int version = SchemaVersion(db);
+  if (version > LatestSchemaVersion())
+    throw Error(Status::StorageError("database schema version " + std::to_string(version) +
+                                     " is newer than this casework (" +
+                                     std::to_string(LatestSchemaVersion()) + ")"));
+  for (; version < target; ++version) {
+    kMigrations[version](db);
+    db.exec("PRAGMA user_version = " + std::to_string(version + 1));
+  }
+}
+
+}  // namespace casework::storage

@@ -1,0 +1,286 @@
+// Every SQL text of casework, in one place.
+//
+// The statement cache is keyed by the address of these constants, so each
+// text is prepared once per connection. Values are always bound (?N), never
+// spliced into the text.
+//
+// Layout: INTEGER rowid keys join the tables; the public UUIDs are 16-byte
+// BLOBs with their own unique index. Child tables of a case are WITHOUT ROWID
+// and keyed by (case_id, ...), so a case's rows sit together on few pages.
+// Times are INTEGER milliseconds since the Unix epoch (UTC).
+#ifndef CASEWORK_LIB_STORAGE_SQL_H_
+#define CASEWORK_LIB_STORAGE_SQL_H_
+
+namespace casework::storage::sql {
+
+// ---- Schema ----
+
+// Version 1: the tables. Frozen: released migrations never change.
+inline constexpr char kSchemaV1[] = R"sql(
+CREATE TABLE workspaces (
+  id INTEGER PRIMARY KEY,
+  uuid BLOB NOT NULL UNIQUE,
+  slug TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  uuid BLOB NOT NULL UNIQUE,
+  workspace_id INTEGER NOT NULL REFERENCES workspaces(id),
+  email TEXT NOT NULL COLLATE NOCASE,
+  given_name TEXT,
+  family_name TEXT,
+  UNIQUE (workspace_id, email)
+);
+CREATE TABLE contacts (
+  id INTEGER PRIMARY KEY,
+  uuid BLOB NOT NULL UNIQUE,
+  workspace_id INTEGER NOT NULL REFERENCES workspaces(id),
+  email TEXT COLLATE NOCASE,
+  name TEXT,
+  given_name TEXT,
+  family_name TEXT,
+  phone TEXT
+);
+CREATE UNIQUE INDEX contacts_by_email ON contacts (workspace_id, email)
+  WHERE email IS NOT NULL;
+CREATE TABLE cases (
+  id INTEGER PRIMARY KEY,
+  uuid BLOB NOT NULL UNIQUE,
+  workspace_id INTEGER NOT NULL REFERENCES workspaces(id),
+  title TEXT NOT NULL,
+  description TEXT,
+  locale TEXT,
+  reference TEXT,
+  status TEXT NOT NULL,
+  parent_status TEXT NOT NULL,
+  waiting_for TEXT NOT NULL,
+  priority TEXT,
+  owner_id INTEGER REFERENCES users(id),
+  template_uuid BLOB,
+  metadata TEXT NOT NULL,
+  closure_conditions TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  opened_at INTEGER,
+  resolved_at INTEGER,
+  archived_at INTEGER,
+  version INTEGER NOT NULL,
+  last_transition_uuid BLOB
+);
+CREATE TABLE case_assignees (
+  case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  position INTEGER NOT NULL,
+  PRIMARY KEY (case_id, user_id)
+) WITHOUT ROWID;
+CREATE TABLE case_tags (
+  case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+  tag TEXT NOT NULL,
+  PRIMARY KEY (case_id, tag)
+) WITHOUT ROWID;
+CREATE TABLE case_contacts (
+  case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  contact_id INTEGER NOT NULL REFERENCES contacts(id),
+  PRIMARY KEY (case_id, key)
+) WITHOUT ROWID;
+-- value: the JSON text of the value as given; typed_value: the same value as
+-- an SQLite scalar that sorts in the field type's order (numbers as numbers,
+-- dates as 'YYYY-MM-DD', datetimes as epoch milliseconds), for filters.
+CREATE TABLE case_fields (
+  case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  name TEXT NOT NULL,
+  value TEXT NOT NULL,
+  typed_value,  -- no declared type: no affinity, values keep their class
+  required INTEGER NOT NULL,
+  options TEXT,
+  PRIMARY KEY (case_id, key)
+) WITHOUT ROWID;
+CREATE TABLE case_steps (
+  case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+  step_id TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  title TEXT NOT NULL,
+  status TEXT NOT NULL,
+  data TEXT NOT NULL,
+  PRIMARY KEY (case_id, step_id)
+) WITHOUT ROWID;
+-- Links are symmetric: each is stored in both directions.
+CREATE TABLE case_links (
+  case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+  other_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+  PRIMARY KEY (case_id, other_id)
+) WITHOUT ROWID;
+CREATE TABLE case_events (
+  case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  changes TEXT NOT NULL,
+  details TEXT NOT NULL,
+  PRIMARY KEY (case_id, seq)
+) WITHOUT ROWID;
+)sql";
+
+inline constexpr char kInsertDefaultWorkspace[] =
+    "INSERT INTO workspaces (uuid, slug, name, created_at) "
+    "VALUES (?1, 'default', 'Default', CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))";
+
+// Version 2: indexes for the list filters. Each starts with workspace_id
+// where the filter is scoped by workspace, and ends with created_at so the
+// default sort (-created_at) reads in index order.
+inline constexpr char kSchemaV2[] = R"sql(
+CREATE INDEX cases_by_created ON cases (workspace_id, created_at);
+CREATE INDEX cases_by_parent_status ON cases (workspace_id, parent_status, created_at);
+CREATE INDEX cases_by_status ON cases (workspace_id, status, created_at);
+CREATE INDEX cases_by_reference ON cases (workspace_id, reference);
+CREATE INDEX cases_by_template ON cases (workspace_id, template_uuid);
+CREATE INDEX cases_by_updated ON cases (workspace_id, updated_at);
+CREATE INDEX cases_by_owner ON cases (owner_id);
+CREATE INDEX case_assignees_by_user ON case_assignees (user_id);
+CREATE INDEX case_tags_by_tag ON case_tags (tag);
+CREATE INDEX case_contacts_by_contact ON case_contacts (contact_id);
+CREATE INDEX case_fields_by_value ON case_fields (key, typed_value);
+CREATE INDEX case_links_by_other ON case_links (other_id);
+CREATE INDEX contacts_by_given_name ON contacts (workspace_id, given_name);
+CREATE INDEX contacts_by_family_name ON contacts (workspace_id, family_name);
+)sql";
+
+// ---- Workspaces ----
+
+inline constexpr char kFindWorkspaceBySlug[] =
+    "SELECT id, uuid, slug, name FROM workspaces WHERE slug = ?1";
+inline constexpr char kFindWorkspaceByUuid[] =
+    "SELECT id, uuid, slug, name FROM workspaces WHERE uuid = ?1";
+inline constexpr char kInsertWorkspace[] =
+    "INSERT INTO workspaces (uuid, slug, name, created_at) VALUES (?1, ?2, ?3, ?4)";
+inline constexpr char kListWorkspaces[] =
+    "SELECT id, uuid, slug, name FROM workspaces ORDER BY slug";
+
+// ---- Users and contacts ----
+
+inline constexpr char kFindUser[] =
+    "SELECT id, uuid, email, given_name, family_name FROM users "
+    "WHERE workspace_id = ?1 AND email = ?2";
+inline constexpr char kInsertUser[] =
+    "INSERT INTO users (uuid, workspace_id, email, given_name, family_name) "
+    "VALUES (?1, ?2, ?3, ?4, ?5)";
+inline constexpr char kUpdateUserNames[] =
+    "UPDATE users SET given_name = ?2, family_name = ?3 WHERE id = ?1";
+
+inline constexpr char kFindContactByEmail[] =
+    "SELECT id, uuid, email, name, given_name, family_name, phone FROM contacts "
+    "WHERE workspace_id = ?1 AND email = ?2";
+// The contact without email that a case links under a key: it is the case's
+// own (never merged), so a replace updates it instead of making another.
+inline constexpr char kFindLinkedContactWithoutEmail[] =
+    "SELECT ct.id, ct.uuid, ct.email, ct.name, ct.given_name, ct.family_name, ct.phone "
+    "FROM case_contacts cc JOIN contacts ct ON ct.id = cc.contact_id "
+    "WHERE cc.case_id = ?1 AND cc.key = ?2 AND ct.email IS NULL";
+inline constexpr char kInsertContact[] =
+    "INSERT INTO contacts (uuid, workspace_id, email, name, given_name, family_name, phone) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+inline constexpr char kUpdateContact[] =
+    "UPDATE contacts SET name = ?2, given_name = ?3, family_name = ?4, phone = ?5 "
+    "WHERE id = ?1";
+
+// ---- Cases ----
+
+inline constexpr char kFindCase[] =
+    "SELECT id, version FROM cases WHERE uuid = ?1 AND workspace_id = ?2";
+
+inline constexpr char kInsertCase[] =
+    "INSERT INTO cases (uuid, workspace_id, title, description, locale, reference, status, "
+    "parent_status, waiting_for, priority, owner_id, template_uuid, metadata, "
+    "closure_conditions, created_at, updated_at, opened_at, resolved_at, archived_at, "
+    "version, last_transition_uuid) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
+    "?18, ?19, 1, NULL)";
+
+// The members replace and patch may change. The version guard is redundant
+// under BEGIN IMMEDIATE and kept so that no code path can lose an update.
+inline constexpr char kUpdateCaseRecord[] =
+    "UPDATE cases SET title = ?3, description = ?4, locale = ?5, reference = ?6, "
+    "waiting_for = ?7, priority = ?8, owner_id = ?9, metadata = ?10, "
+    "closure_conditions = ?11, opened_at = ?12, updated_at = ?13, version = version + 1 "
+    "WHERE id = ?1 AND version = ?2";
+inline constexpr char kTouchCase[] =
+    "UPDATE cases SET updated_at = ?3, version = version + 1 WHERE id = ?1 AND version = ?2";
+inline constexpr char kSetArchivedAt[] =
+    "UPDATE cases SET archived_at = ?3, updated_at = ?4, version = version + 1 "
+    "WHERE id = ?1 AND version = ?2";
+
+inline constexpr char kSelectCase[] =
+    "SELECT c.uuid, w.uuid, w.slug, c.title, c.description, c.locale, c.reference, "
+    "c.status, c.parent_status, c.waiting_for, c.priority, u.uuid, u.email, u.given_name, "
+    "u.family_name, c.template_uuid, c.metadata, c.closure_conditions, c.created_at, "
+    "c.updated_at, c.opened_at, c.resolved_at, c.archived_at, c.version, "
+    "c.last_transition_uuid "
+    "FROM cases c JOIN workspaces w ON w.id = c.workspace_id "
+    "LEFT JOIN users u ON u.id = c.owner_id WHERE c.id = ?1";
+inline constexpr char kSelectAssignees[] =
+    "SELECT u.uuid, u.email, u.given_name, u.family_name "
+    "FROM case_assignees a JOIN users u ON u.id = a.user_id "
+    "WHERE a.case_id = ?1 ORDER BY a.position";
+inline constexpr char kSelectTags[] = "SELECT tag FROM case_tags WHERE case_id = ?1 ORDER BY tag";
+inline constexpr char kSelectContacts[] =
+    "SELECT ct.uuid, cc.key, ct.email, ct.name, ct.given_name, ct.family_name, ct.phone "
+    "FROM case_contacts cc JOIN contacts ct ON ct.id = cc.contact_id "
+    "WHERE cc.case_id = ?1 ORDER BY cc.position";
+inline constexpr char kSelectFields[] =
+    "SELECT key, type, name, value, required, options FROM case_fields "
+    "WHERE case_id = ?1 ORDER BY position";
+inline constexpr char kSelectSteps[] =
+    "SELECT step_id, title, status, data FROM case_steps WHERE case_id = ?1 ORDER BY position";
+inline constexpr char kSelectLinks[] =
+    "SELECT o.uuid FROM case_links l JOIN cases o ON o.id = l.other_id "
+    "WHERE l.case_id = ?1 ORDER BY o.uuid";
+
+inline constexpr char kDeleteAssignees[] = "DELETE FROM case_assignees WHERE case_id = ?1";
+inline constexpr char kDeleteTags[] = "DELETE FROM case_tags WHERE case_id = ?1";
+inline constexpr char kDeleteCaseContacts[] = "DELETE FROM case_contacts WHERE case_id = ?1";
+inline constexpr char kDeleteFields[] = "DELETE FROM case_fields WHERE case_id = ?1";
+inline constexpr char kDeleteSteps[] = "DELETE FROM case_steps WHERE case_id = ?1";
+
+inline constexpr char kInsertAssignee[] =
+    "INSERT INTO case_assignees (case_id, user_id, position) VALUES (?1, ?2, ?3)";
+inline constexpr char kInsertTag[] = "INSERT INTO case_tags (case_id, tag) VALUES (?1, ?2)";
+inline constexpr char kInsertCaseContact[] =
+    "INSERT INTO case_contacts (case_id, key, position, contact_id) VALUES (?1, ?2, ?3, ?4)";
+inline constexpr char kInsertField[] =
+    "INSERT INTO case_fields (case_id, key, position, type, name, value, typed_value, "
+    "required, options) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+inline constexpr char kUpdateFieldValue[] =
+    "UPDATE case_fields SET value = ?3, typed_value = ?4 WHERE case_id = ?1 AND key = ?2";
+inline constexpr char kInsertStep[] =
+    "INSERT INTO case_steps (case_id, step_id, position, title, status, data) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+inline constexpr char kUpdateStep[] =
+    "UPDATE case_steps SET title = ?3, status = ?4, data = ?5 "
+    "WHERE case_id = ?1 AND step_id = ?2";
+inline constexpr char kInsertLink[] =
+    "INSERT OR IGNORE INTO case_links (case_id, other_id) VALUES (?1, ?2)";
+inline constexpr char kDeleteLink[] =
+    "DELETE FROM case_links WHERE case_id = ?1 AND other_id = ?2";
+
+// ---- History ----
+
+inline constexpr char kNextEventSeq[] =
+    "SELECT COALESCE(MAX(seq), 0) + 1 FROM case_events WHERE case_id = ?1";
+inline constexpr char kInsertEvent[] =
+    "INSERT INTO case_events (case_id, seq, at, actor, kind, changes, details) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+inline constexpr char kSelectEvents[] =
+    "SELECT seq, at, actor, kind, changes, details FROM case_events "
+    "WHERE case_id = ?1 ORDER BY seq";
+
+}  // namespace casework::storage::sql
+
+#endif  // CASEWORK_LIB_STORAGE_SQL_H_
