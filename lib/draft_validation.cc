@@ -94,6 +94,7 @@ void CheckSchema(std::vector<Field>& schema) {
     if (!keys.insert(field.key).second)
       Fail(path + ".key", "key \"" + field.key + "\" is used twice");
     CheckFieldValue(field, field.value, path + ".value");
+    field.value = CanonicalFieldValue(field.type, field.value);
     if (field.name.empty()) field.name = field.key;
   }
 }
@@ -102,11 +103,9 @@ void CheckSteps(const std::vector<Step>& steps) {
   std::set<std::string> ids;
   for (std::size_t i = 0; i < steps.size(); ++i) {
     std::string path = At("steps", i);
-    if (IsBlank(steps[i].id)) Fail(path + ".id", "must not be blank");
-    CheckLine(steps[i].id, path + ".id");
+    ValidateStep(steps[i], path);
     if (!ids.insert(steps[i].id).second)
       Fail(path + ".id", "id \"" + steps[i].id + "\" is used twice");
-    CheckLength(steps[i].title, kMaxTitle, path + ".title");
   }
 }
 
@@ -124,6 +123,12 @@ void CheckClosureConditions(const std::vector<ClosureCondition>& conditions) {
 }
 
 }  // namespace
+
+void ValidateStep(const Step& step, const std::string& path) {
+  if (IsBlank(step.id)) Fail(path + ".id", "must not be blank");
+  CheckLine(step.id, path + ".id");
+  CheckLength(step.title, kMaxTitle, path + ".title");
+}
 
 UserInput ValidateUser(UserInput user, const std::string& path) {
   user.email = CheckEmail(user.email, path + ".email");

@@ -13,6 +13,9 @@ namespace casework {
 // Statuses and templates are checked later, against the workflow.
 CaseDraft ValidateDraft(CaseDraft draft);
 
+// Checks one step at `path` ("steps[2]"): id and title.
+void ValidateStep(const Step& step, const std::string& path);
+
 // Checks and normalizes a user reference at `path` ("owner").
 UserInput ValidateUser(UserInput user, const std::string& path);
 

@@ -159,9 +159,10 @@ class Engine::Impl {
         throw Error(Status::UnknownField(path, "the case's schema has no field \"" +
                                                    std::string(key) + "\""));
       CheckFieldValue(*field, value, path);
-      if (field->value == value) continue;
-      changes.push_back({path, field->value, value});
-      field->value = value;
+      json::value stored = CanonicalFieldValue(field->type, value);
+      if (field->value == stored) continue;
+      changes.push_back({path, field->value, stored});
+      field->value = std::move(stored);
       changed.push_back(&*field);
     }
     if (changes.empty()) return target.before;
@@ -221,7 +222,7 @@ class Engine::Impl {
     if (change.title) step.title = *change.title;
     if (change.status) step.status = *change.status;
     if (change.data) step.data = *change.data;
-    if (step.title.size() > 4000) throw Error(Status::ValidationFailed("title", "too long"));
+    ValidateStep(step, "steps[" + std::to_string(found - steps.begin()) + "]");
     json::value before = json::value_from(*found), after = json::value_from(step);
     if (before == after) return target.before;
     UpdateStepRow(*db_, target.key.row, step);
@@ -337,7 +338,7 @@ class Engine::Impl {
     WriteContext& ctx = target.ctx;
     std::int64_t row = target.key.row;
     IgnoredValues ignored;
-    UpdateCaseRecord(ctx, target.key, MakeRecord(ctx, draft, ignored, target.before.opened_at));
+    UpdateCaseRecord(ctx, target.key, MakeRecord(ctx, draft, ignored, std::nullopt));
     ReplaceAssignees(*db_, row, ResolveAssignees(ctx, draft, ignored));
     ReplaceTags(*db_, row, draft.tags);
     ReplaceContactLinks(*db_, row, ResolveContacts(ctx, row, draft.contacts, ignored));

@@ -120,6 +120,12 @@ void CheckFieldValue(const Field& field, const boost::json::value& value,
   }
 }
 
+boost::json::value CanonicalFieldValue(FieldType type, const boost::json::value& value) {
+  if (type != FieldType::kInteger || value.is_int64() || value.is_null()) return value;
+  if (value.is_uint64()) return static_cast<std::int64_t>(value.get_uint64());
+  return static_cast<std::int64_t>(value.get_double());
+}
+
 TypedValue TypedValueOf(FieldType type, const boost::json::value& value) {
   if (value.is_null()) return std::monostate{};
   switch (type) {

@@ -22,6 +22,10 @@ void CheckFieldDefinition(const Field& field, const std::string& path);
 void CheckFieldValue(const Field& field, const boost::json::value& value,
                      const std::string& path);
 
+// The stored form of a valid value: an integer field's 12.0 becomes 12, so
+// that one number has one form and comparing values finds no false change.
+boost::json::value CanonicalFieldValue(FieldType type, const boost::json::value& value);
+
 // A valid value as an SQLite scalar that orders the way the type does:
 // numbers as numbers, booleans as 0/1, dates as "YYYY-MM-DD", datetimes as
 // epoch milliseconds, text-like types as text; null, multi_choice and json
