@@ -466,6 +466,27 @@ TEST_CASE("usage errors exit 2 with a usage error document") {
   }
 }
 
+TEST_CASE("an unknown command is named in the usage error") {
+  Cli cli;
+  CHECK(Str(cli.Run({"frobnicate"}).Error().at("message")).find("frobnicate") !=
+        std::string::npos);
+  CHECK(Str(cli.Run({"workspace", "frob"}).Error().at("message")).find("frob") !=
+        std::string::npos);
+}
+
+TEST_CASE("a database that cannot be opened is storage_error, exit 7") {
+  Cli cli;
+  Outcome r = Spawn({"--db", (cli.dir() / "no-such-dir" / "x.db").string(), "init"}, "",
+                    cli.dir());
+  CHECK(r.exit_code == 7);
+  CHECK(Str(r.Error().at("code")) == "storage_error");
+  // A file that is not a SQLite database.
+  std::string junk = cli.Write("junk.db", std::string(8192, 'x'));
+  Outcome j = Spawn({"--db", junk, "get", kUuid}, "", cli.dir());
+  CHECK(j.exit_code == 7);
+  CHECK(Str(j.Error().at("code")) == "storage_error");
+}
+
 TEST_CASE("--help works for the program and for a command") {
   Cli cli;
   Outcome top = cli.Run({"--help"});
@@ -534,11 +555,13 @@ TEST_CASE("workspace create prints the workspace; list includes default") {
   CHECK(std::count(slugs.begin(), slugs.end(), "beta") == 1);
 }
 
-TEST_CASE("workspace create refuses a bad or taken slug") {
+TEST_CASE("workspace create refuses a malformed or taken slug") {
   Cli cli;
   CheckError(cli.Run({"workspace", "create", "Not A Slug"}), kInvalid, "validation_failed");
   cli.Run({"workspace", "create", "acme"}).Json();
-  CheckError(cli.Run({"workspace", "create", "acme"}), kConflict, "conflict");
+  Outcome taken = cli.Run({"workspace", "create", "acme"});
+  CheckError(taken, kInvalid, "validation_failed");
+  CHECK(Str(taken.Error().at("field")) == "slug");
 }
 
 TEST_CASE("--workspace isolates cases") {

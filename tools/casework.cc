@@ -1,0 +1,186 @@
+// casework: the command-line program.
+//
+//   casework [--db PATH] [--workspace SLUG] [--actor EMAIL] COMMAND ...
+//
+// This file is usage and dispatch only: it declares the commands and their
+// arguments with CLI11, opens the database and runs the one command given.
+// The commands themselves are in commands.cc; a new command is a function
+// there and a Command(...) line here.
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "commands.h"
+
+namespace {
+
+namespace cli = casework::cli;
+using Action = std::function<cli::Output(casework::Engine&)>;
+
+// The parsed command line. Only one command runs, so the commands share the
+// argument slots.
+struct Invocation {
+  cli::Context ctx;
+  std::string id, other, file, slug, name;
+  Action action;  // set by the callback of the command given
+};
+
+constexpr const char* kFooter =
+    "Exit codes: 0 ok, 2 usage, 3 not_found, 4 conflict, 5 validation_failed/"
+    "unknown_field/formula_error, 6 transition_not_allowed/"
+    "closure_conditions_unmet, 7 busy/storage_error.\n"
+    "Errors print {\"error\": {\"code\", \"message\", ...}} on stderr.\n";
+
+CLI::App* Command(CLI::App& parent, const std::string& name,
+                  const std::string& help, Invocation& inv, Action action) {
+  CLI::App* command = parent.add_subcommand(name, help);
+  command->callback([&inv, action] { inv.action = action; });
+  return command;
+}
+
+void IdArg(CLI::App* command, Invocation& inv) {
+  command->add_option("ID", inv.id, "case id")->required();
+}
+
+void FileArg(CLI::App* command, Invocation& inv) {
+  command->add_option("FILE", inv.file, "JSON file, or - for stdin")->required();
+}
+
+// Commands that change an existing case can insist on its version.
+void ExpectVersion(CLI::App* command, Invocation& inv) {
+  command->add_option_function<std::int64_t>(
+      "--expect-version",
+      [&inv](const std::int64_t& v) { inv.ctx.expected_version = v; },
+      "fail with conflict (exit 4), changing nothing, unless the case is at "
+      "version N")
+      ->type_name("N");
+}
+
+void AddGlobalOptions(CLI::App& app, Invocation& inv) {
+  app.add_option("--db", inv.ctx.db_path,
+                 "database file (default: $CASEWORK_DB, else ./casework.db); "
+                 "created on first use");
+  app.add_option_function<std::string>(
+      "--workspace", [&inv](const std::string& s) { inv.ctx.workspace = s; },
+      "workspace slug (default: the payload's workspace, else default)");
+  app.add_option("--actor", inv.ctx.actor,
+                 "who makes the change, recorded in history (default: system)");
+}
+
+void AddCaseCommands(CLI::App& app, Invocation& inv) {
+  Command(app, "init", "create or migrate the database", inv,
+          [&inv](auto& e) { return cli::Init(e, inv.ctx); });
+
+  FileArg(Command(app, "create", "create a case from a create payload", inv,
+                  [&inv](auto& e) { return cli::CreateCase(e, inv.ctx, inv.file); }),
+          inv);
+
+  IdArg(Command(app, "get", "print a case", inv,
+                [&inv](auto& e) { return cli::GetCase(e, inv.ctx, inv.id); }),
+        inv);
+
+  auto* patch = Command(app, "patch", "apply a JSON merge patch to a case", inv,
+                        [&inv](auto& e) { return cli::PatchCase(e, inv.ctx, inv.id, inv.file); });
+  auto* replace = Command(app, "replace", "replace a case's mutable record", inv,
+                          [&inv](auto& e) { return cli::ReplaceCase(e, inv.ctx, inv.id, inv.file); });
+  auto* update = Command(app, "update-data", "set schema values from {\"data\": {...}}", inv,
+                         [&inv](auto& e) { return cli::UpdateData(e, inv.ctx, inv.id, inv.file); });
+  for (CLI::App* command : {patch, replace, update}) {
+    IdArg(command, inv);
+    FileArg(command, inv);
+    ExpectVersion(command, inv);
+  }
+
+  IdArg(Command(app, "history", "print a case's events", inv,
+                [&inv](auto& e) { return cli::CaseHistory(e, inv.ctx, inv.id); }),
+        inv);
+
+  auto* archive = Command(app, "archive", "archive a case", inv,
+                          [&inv](auto& e) { return cli::ArchiveCase(e, inv.ctx, inv.id); });
+  auto* unarchive = Command(app, "unarchive", "unarchive a case", inv,
+                            [&inv](auto& e) { return cli::UnarchiveCase(e, inv.ctx, inv.id); });
+  for (CLI::App* command : {archive, unarchive}) {
+    IdArg(command, inv);
+    ExpectVersion(command, inv);
+  }
+
+  auto* link = Command(app, "link", "link two cases", inv,
+                       [&inv](auto& e) { return cli::LinkCases(e, inv.ctx, inv.id, inv.other); });
+  auto* unlink = Command(app, "unlink", "unlink two cases", inv,
+                         [&inv](auto& e) { return cli::UnlinkCases(e, inv.ctx, inv.id, inv.other); });
+  for (CLI::App* command : {link, unlink}) {
+    IdArg(command, inv);
+    command->add_option("OTHER", inv.other, "the other case's id")->required();
+    ExpectVersion(command, inv);
+  }
+}
+
+void AddWorkspaceCommands(CLI::App& app, Invocation& inv) {
+  CLI::App* workspace = app.add_subcommand("workspace", "manage workspaces");
+  workspace->require_subcommand(1);
+  auto* create = Command(*workspace, "create", "create a workspace", inv,
+                         [&inv](auto& e) { return cli::CreateWorkspace(e, inv.slug, inv.name); });
+  create->add_option("SLUG", inv.slug, "[a-z0-9-]{1,64}")->required();
+  create->add_option("--name", inv.name, "display name (default: the slug)");
+  Command(*workspace, "list", "list workspaces", inv,
+          [](auto& e) { return cli::ListWorkspaces(e); });
+}
+
+int UsageFailure(const CLI::App& app, const CLI::ParseError& e) {
+  std::string message = e.what();
+  // For a misspelt command CLI11 only says that a command is required: when
+  // the innermost command given expects a subcommand, name the word that
+  // was not one.
+  const CLI::App* given = &app;
+  while (!given->get_subcommands().empty()) given = given->get_subcommands().front();
+  const bool has_commands =
+      !given->get_subcommands([](const CLI::App*) { return true; }).empty();
+  std::vector<std::string> rest = app.remaining(true);
+  if (has_commands && !rest.empty()) message = "unknown command: " + rest.front();
+  std::cerr << message << "\nRun with --help for more information.\n";
+  return cli::UsageError(message);
+}
+
+int Run(int argc, char** argv) {
+  CLI::App app{"casework: cases in a local SQLite file", "casework"};
+  app.footer(kFooter);
+  app.require_subcommand(1);
+  app.fallthrough();  // global options may also follow the command
+  Invocation inv;
+  AddGlobalOptions(app, inv);
+  AddCaseCommands(app, inv);
+  AddWorkspaceCommands(app, inv);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // Help goes to stdout with exit 0; a usage error gets CLI11's message
+    // and then the error document, both on stderr.
+    if (e.get_exit_code() == 0) return app.exit(e);
+    return UsageFailure(app, e);
+  }
+  if (!inv.action) return cli::UsageError("no command given");
+  if (inv.ctx.db_path.empty()) inv.ctx.db_path = cli::DefaultDatabasePath();
+
+  auto engine = cli::OpenDatabase(inv.ctx);
+  if (!engine.ok()) return cli::Fail(engine.status());
+  return cli::Finish(inv.action(**engine));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Never a raw exception or an abort: anything unexpected is a storage_error.
+  try {
+    return Run(argc, argv);
+  } catch (const std::exception& e) {
+    return cli::Fail(casework::Status::StorageError(std::string("unexpected error: ") + e.what()));
+  } catch (...) {
+    return cli::Fail(casework::Status::StorageError("unexpected error"));
+  }
+}

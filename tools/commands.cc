@@ -1,0 +1,275 @@
+// casework command-line program: the commands.
+#include "commands.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <utility>
+
+#include <boost/json.hpp>
+
+#include "casework/json.h"
+
+namespace casework::cli {
+namespace {
+
+namespace json = boost::json;
+
+// How messages name an input: its path, or "stdin" for "-".
+std::string InputName(const std::string& file) {
+  return file == "-" ? "stdin" : file;
+}
+
+Status Unreadable(const std::string& file, int error) {
+  return Status::ValidationFailed(
+      InputName(file), "cannot read " + InputName(file) + ": " + std::strerror(error));
+}
+
+// Reads all of `file` ("-" is stdin), but never much more than `limit`
+// bytes: a larger input is refused without holding it all in memory.
+Result<std::string> ReadText(const std::string& file, std::size_t limit) {
+  const bool from_stdin = file == "-";
+  std::FILE* in = from_stdin ? stdin : std::fopen(file.c_str(), "rb");
+  if (in == nullptr) return Unreadable(file, errno);
+  std::string text;
+  char buffer[1 << 16];
+  while (text.size() <= limit) {
+    std::size_t n = std::fread(buffer, 1, sizeof buffer, in);
+    text.append(buffer, n);
+    if (n < sizeof buffer) break;
+  }
+  // A directory opens fine and fails on read (EISDIR): ferror catches it.
+  const bool failed = std::ferror(in) != 0;
+  const int error = errno;
+  if (!from_stdin) std::fclose(in);
+  if (failed) return Unreadable(file, error);
+  if (text.size() > limit) {
+    return Status::ValidationFailed(
+        InputName(file), InputName(file) + " is larger than " +
+                             std::to_string(limit) + " bytes");
+  }
+  return text;
+}
+
+Output CaseOutput(const Result<Case>& result) {
+  if (!result.ok()) return result.status();
+  return json::value_from(*result);
+}
+
+// The object a command that takes a JSON object reads from `file`.
+Result<json::object> ReadObject(const std::string& file,
+                                std::string_view what) {
+  auto parsed = ReadJson(file);
+  if (!parsed.ok()) return parsed.status();
+  if (!parsed->is_object()) {
+    return Status::ValidationFailed(
+        "", std::string(what) + " must be a JSON object");
+  }
+  return std::move(parsed->as_object());
+}
+
+// update-data's payload is exactly {"data": {...}}: strict like every
+// payload, so a misspelt wrapper is reported rather than ignored.
+Result<json::object> DataMember(const json::object& payload) {
+  for (const auto& member : payload) {
+    if (member.key() != "data") {
+      return Status::ValidationFailed(
+          std::string(member.key()),
+          "unknown member \"" + std::string(member.key()) +
+              "\": update-data takes {\"data\": {...}}");
+    }
+  }
+  const json::value* data = payload.if_contains("data");
+  if (data == nullptr) {
+    return Status::ValidationFailed("data", "missing member \"data\"");
+  }
+  if (!data->is_object()) {
+    return Status::ValidationFailed("data", "\"data\" must be an object");
+  }
+  return data->as_object();
+}
+
+void PrintError(const json::value& error) {
+  json::object document;
+  document["error"] = error;
+  std::cerr << ToJsonText(document) << '\n' << std::flush;
+}
+
+}  // namespace
+
+WriteOptions Context::Write() const {
+  WriteOptions options;
+  options.workspace = workspace;
+  options.actor = actor;
+  options.expected_version = expected_version;
+  return options;
+}
+
+ReadOptions Context::Read() const {
+  ReadOptions options;
+  options.workspace = workspace;
+  return options;
+}
+
+std::string DefaultDatabasePath() {
+  const char* env = std::getenv("CASEWORK_DB");
+  if (env != nullptr && *env != '\0') return env;
+  return "casework.db";
+}
+
+Result<std::unique_ptr<Engine>> OpenDatabase(const Context& ctx) {
+  Options options;  // creates the file on first use; Durability::kFull
+  return Engine::Open(options, ctx.db_path);
+}
+
+Result<json::value> ReadJson(const std::string& file) {
+  const JsonLimits limits;
+  auto text = ReadText(file, limits.max_bytes);
+  if (!text.ok()) return text.status();
+  auto parsed = ParseJson(*text, limits);
+  if (parsed.ok()) return parsed;
+  // Say which input was malformed; the byte offset is in the message.
+  return Status::ValidationFailed(
+      parsed.status().field(),
+      InputName(file) + ": " + parsed.status().message());
+}
+
+Output Init(Engine& engine, const Context& ctx) {
+  auto workspaces = engine.ListWorkspaces();
+  if (!workspaces.ok()) return workspaces.status();
+  std::error_code ignored;
+  std::filesystem::path path = std::filesystem::absolute(ctx.db_path, ignored);
+  if (path.empty()) path = ctx.db_path;
+  json::object out;
+  out["database"] = path.string();
+  out["workspaces"] = json::value_from(*workspaces);
+  return json::value(std::move(out));
+}
+
+Output CreateCase(Engine& engine, const Context& ctx, const std::string& file) {
+  auto payload = ReadJson(file);
+  if (!payload.ok()) return payload.status();
+  auto draft = DraftFromJson(*payload, DraftKind::kCreate);
+  if (!draft.ok()) return draft.status();
+  return CaseOutput(engine.Create(*draft, ctx.Write()));
+}
+
+Output GetCase(Engine& engine, const Context& ctx, const std::string& id) {
+  return CaseOutput(engine.Get(id, ctx.Read()));
+}
+
+Output PatchCase(Engine& engine, const Context& ctx, const std::string& id,
+                 const std::string& file) {
+  auto patch = ReadObject(file, "a patch");
+  if (!patch.ok()) return patch.status();
+  return CaseOutput(engine.Patch(id, *patch, ctx.Write()));
+}
+
+Output ReplaceCase(Engine& engine, const Context& ctx, const std::string& id,
+                   const std::string& file) {
+  auto payload = ReadJson(file);
+  if (!payload.ok()) return payload.status();
+  auto draft = DraftFromJson(*payload, DraftKind::kReplace);
+  if (!draft.ok()) return draft.status();
+  return CaseOutput(engine.Replace(id, *draft, ctx.Write()));
+}
+
+Output UpdateData(Engine& engine, const Context& ctx, const std::string& id,
+                  const std::string& file) {
+  auto payload = ReadObject(file, "update-data's payload");
+  if (!payload.ok()) return payload.status();
+  auto data = DataMember(*payload);
+  if (!data.ok()) return data.status();
+  return CaseOutput(engine.UpdateData(id, *data, ctx.Write()));
+}
+
+Output ArchiveCase(Engine& engine, const Context& ctx, const std::string& id) {
+  return CaseOutput(engine.Archive(id, ctx.Write()));
+}
+
+Output UnarchiveCase(Engine& engine, const Context& ctx, const std::string& id) {
+  return CaseOutput(engine.Unarchive(id, ctx.Write()));
+}
+
+Output LinkCases(Engine& engine, const Context& ctx, const std::string& id,
+                 const std::string& other) {
+  return CaseOutput(engine.Link(id, other, ctx.Write()));
+}
+
+Output UnlinkCases(Engine& engine, const Context& ctx, const std::string& id,
+                   const std::string& other) {
+  return CaseOutput(engine.Unlink(id, other, ctx.Write()));
+}
+
+Output CaseHistory(Engine& engine, const Context& ctx, const std::string& id) {
+  auto events = engine.History(id, ctx.Read());
+  if (!events.ok()) return events.status();
+  json::object out;
+  out["case_id"] = id;
+  out["events"] = json::value_from(*events);
+  return json::value(std::move(out));
+}
+
+Output CreateWorkspace(Engine& engine, const std::string& slug,
+                       const std::string& name) {
+  // Without --name the name is empty, and the engine uses the slug.
+  auto created = engine.CreateWorkspace(slug, name);
+  if (!created.ok()) return created.status();
+  return json::value_from(*created);
+}
+
+Output ListWorkspaces(Engine& engine) {
+  auto workspaces = engine.ListWorkspaces();
+  if (!workspaces.ok()) return workspaces.status();
+  json::object out;
+  out["data"] = json::value_from(*workspaces);
+  return json::value(std::move(out));
+}
+
+int ExitCodeFor(Code code) {
+  switch (code) {
+    case Code::kOk:
+      return kExitOk;
+    case Code::kNotFound:
+      return kExitNotFound;
+    case Code::kConflict:
+      return kExitConflict;
+    case Code::kValidationFailed:
+    case Code::kUnknownField:
+    case Code::kFormulaError:
+      return kExitInvalid;
+    case Code::kTransitionNotAllowed:
+    case Code::kClosureConditionsUnmet:
+      return kExitRefused;
+    case Code::kBusy:
+    case Code::kStorageError:
+      return kExitStorage;
+  }
+  return kExitStorage;  // a code this program does not know yet
+}
+
+int Fail(const Status& status) {
+  PrintError(json::value_from(status));
+  return ExitCodeFor(status.code());
+}
+
+int UsageError(std::string_view message) {
+  json::object error;
+  error["code"] = "usage";
+  error["message"] = message;
+  PrintError(error);
+  return kExitUsage;
+}
+
+int Finish(const Output& output) {
+  if (!output.ok()) return Fail(output.status());
+  std::cout << ToJsonText(*output) << '\n' << std::flush;
+  // A full disk or closed pipe must not pass for success.
+  if (!std::cout) return Fail(Status::StorageError("cannot write to stdout"));
+  return kExitOk;
+}
+
+}  // namespace casework::cli

@@ -1,0 +1,104 @@
+// casework command-line program: one function per command.
+//
+// Every command returns the one JSON document it prints on stdout, or the
+// Status that Finish() turns into an error document on stderr and an exit
+// code. Commands never print and never throw; the parsing of the command line
+// lives in casework.cc.
+#ifndef CASEWORK_TOOLS_COMMANDS_H_
+#define CASEWORK_TOOLS_COMMANDS_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <boost/json/value.hpp>
+
+#include "casework/engine.h"
+#include "casework/options.h"
+#include "casework/result.h"
+#include "casework/status.h"
+
+namespace casework::cli {
+
+// Exit codes of the program (DOMAIN.md §6).
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitUsage = 2,
+  kExitNotFound = 3,
+  kExitConflict = 4,
+  kExitInvalid = 5,     // validation_failed, unknown_field, formula_error
+  kExitRefused = 6,     // transition_not_allowed, closure_conditions_unmet
+  kExitStorage = 7,     // busy, storage_error, and anything unexpected
+};
+
+// What the global options and a command's --expect-version say.
+struct Context {
+  std::string db_path;                     // --db, else $CASEWORK_DB, else casework.db
+  std::optional<std::string> workspace;    // --workspace; unset means default
+  std::string actor;                       // --actor; empty means "system"
+  std::optional<std::int64_t> expected_version;  // --expect-version
+
+  WriteOptions Write() const;
+  ReadOptions Read() const;
+};
+
+// The database path when --db is absent: $CASEWORK_DB if set and not empty,
+// else "casework.db" in the working directory.
+std::string DefaultDatabasePath();
+
+using Output = Result<boost::json::value>;
+
+// Opens (creating on first use) the database named by the context.
+Result<std::unique_ptr<Engine>> OpenDatabase(const Context& ctx);
+
+// init: {"database": absolute path, "workspaces": [...]}.
+Output Init(Engine& engine, const Context& ctx);
+
+// Case commands; FILE is a path or "-" for stdin. Each prints the case.
+Output CreateCase(Engine& engine, const Context& ctx, const std::string& file);
+Output GetCase(Engine& engine, const Context& ctx, const std::string& id);
+Output PatchCase(Engine& engine, const Context& ctx, const std::string& id,
+                 const std::string& file);
+Output ReplaceCase(Engine& engine, const Context& ctx, const std::string& id,
+                   const std::string& file);
+Output UpdateData(Engine& engine, const Context& ctx, const std::string& id,
+                  const std::string& file);
+Output ArchiveCase(Engine& engine, const Context& ctx, const std::string& id);
+Output UnarchiveCase(Engine& engine, const Context& ctx, const std::string& id);
+Output LinkCases(Engine& engine, const Context& ctx, const std::string& id,
+                 const std::string& other);
+Output UnlinkCases(Engine& engine, const Context& ctx, const std::string& id,
+                   const std::string& other);
+
+// history: {"case_id": ID, "events": [...]}, oldest event first.
+Output CaseHistory(Engine& engine, const Context& ctx, const std::string& id);
+
+// workspace create prints the workspace; workspace list prints
+// {"data": [...]}.
+Output CreateWorkspace(Engine& engine, const std::string& slug,
+                       const std::string& name);
+Output ListWorkspaces(Engine& engine);
+
+// Reads a JSON document from a file, or from stdin for "-". An unreadable
+// file and malformed JSON are kValidationFailed.
+Result<boost::json::value> ReadJson(const std::string& file);
+
+// The exit code for an error code.
+int ExitCodeFor(Code code);
+
+// Prints `output` on stdout (one line) or its error on stderr, and returns
+// the exit code.
+int Finish(const Output& output);
+
+// Prints {"error": {"code": "usage", "message": ...}} on stderr and returns
+// kExitUsage.
+int UsageError(std::string_view message);
+
+// Prints the error document of `status` on stderr and returns its exit code.
+int Fail(const Status& status);
+
+}  // namespace casework::cli
+
+#endif  // CASEWORK_TOOLS_COMMANDS_H_
