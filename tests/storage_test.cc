@@ -211,7 +211,7 @@ TEST_CASE("one engine shared by threads serializes their writes without losing o
   std::atomic<int> conflicts{0}, successes{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t)
-    threads.emplace_back([&, t] {
+    threads.emplace_back([&] {
       for (int i = 0; i < kWrites; ++i) {
         for (;;) {  // read-modify-write with the version, retried on conflict
           auto current = f.engine->Get(c.id);
@@ -228,7 +228,6 @@ TEST_CASE("one engine shared by threads serializes their writes without losing o
           ++conflicts;
         }
       }
-      (void)t;
     });
   for (auto& thread : threads) thread.join();
   CHECK(successes == kThreads * kWrites);
