@@ -23,44 +23,18 @@ namespace {
 
 namespace json = boost::json;
 using namespace std::chrono_literals;
+using testing::DraftOf;
 using testing::EngineFixture;
+using testing::MustGet;
+using testing::MustHistory;
+using testing::ObjectOf;
+using testing::ParseOrFail;
 
 // ------------------------------------------------------------- helpers
-
-json::value ParseOrFail(std::string_view text) {
-  Result<json::value> parsed = ParseJson(text);
-  REQUIRE_MESSAGE(parsed.ok(), parsed.status().ToString());
-  return std::move(parsed).value();
-}
-
-json::object ObjectOf(std::string_view text) {
-  json::value v = ParseOrFail(text);
-  REQUIRE(v.is_object());
-  return v.as_object();
-}
-
-CaseDraft DraftOf(std::string_view text, DraftKind kind = DraftKind::kCreate) {
-  Result<CaseDraft> draft = DraftFromJson(ParseOrFail(text), kind);
-  REQUIRE_MESSAGE(draft.ok(), draft.status().ToString());
-  return std::move(draft).value();
-}
 
 Result<Case> TryCreate(EngineFixture& fx, std::string_view payload,
                        const WriteOptions& options = {}) {
   return fx.engine->Create(DraftOf(payload), options);
-}
-
-Case MustGet(EngineFixture& fx, std::string_view id, const ReadOptions& options = {}) {
-  Result<Case> got = fx.engine->Get(id, options);
-  REQUIRE_MESSAGE(got.ok(), got.status().ToString());
-  return std::move(got).value();
-}
-
-std::vector<Event> MustHistory(EngineFixture& fx, std::string_view id,
-                               const ReadOptions& options = {}) {
-  Result<std::vector<Event>> events = fx.engine->History(id, options);
-  REQUIRE_MESSAGE(events.ok(), events.status().ToString());
-  return std::move(events).value();
 }
 
 // The case's JSON shape, as get prints it.

@@ -76,6 +76,37 @@ struct EngineFixture {
   }
 };
 
+inline boost::json::value ParseOrFail(std::string_view text) {
+  Result<boost::json::value> parsed = ParseJson(text);
+  REQUIRE_MESSAGE(parsed.ok(), parsed.status().ToString());
+  return std::move(parsed).value();
+}
+
+inline boost::json::object ObjectOf(std::string_view text) {
+  boost::json::value v = ParseOrFail(text);
+  REQUIRE(v.is_object());
+  return v.as_object();
+}
+
+inline CaseDraft DraftOf(std::string_view text, DraftKind kind = DraftKind::kCreate) {
+  Result<CaseDraft> draft = DraftFromJson(ParseOrFail(text), kind);
+  REQUIRE_MESSAGE(draft.ok(), draft.status().ToString());
+  return std::move(draft).value();
+}
+
+inline Case MustGet(EngineFixture& fx, std::string_view id, const ReadOptions& options = {}) {
+  Result<Case> got = fx.engine->Get(id, options);
+  REQUIRE_MESSAGE(got.ok(), got.status().ToString());
+  return std::move(got).value();
+}
+
+inline std::vector<Event> MustHistory(EngineFixture& fx, std::string_view id,
+                                      const ReadOptions& options = {}) {
+  Result<std::vector<Event>> events = fx.engine->History(id, options);
+  REQUIRE_MESSAGE(events.ok(), events.status().ToString());
+  return std::move(events).value();
+}
+
 }  // namespace casework::testing
 
 #endif  // CASEWORK_TESTS_FIXTURE_H_
