@@ -179,6 +179,7 @@ std::int64_t InsertCase(WriteContext& ctx, const Uuid& id, const CaseRecord& r,
       .Bind(17, MillisOf(r.opened_at))
       .Bind(18, resolved)
       .BindNull(19)
+      .Bind(20, state.template_version)
       .Run();
   return ctx.db.LastInsertRowid();
 }
@@ -214,6 +215,21 @@ void SetArchivedAt(WriteContext& ctx, const CaseKey& key, std::optional<Timestam
                    .Bind(2, key.version)
                    .Bind(3, MillisOf(at))
                    .Bind(4, Millis(ctx.now))
+                   .Run(),
+               key);
+}
+
+void SetStatus(WriteContext& ctx, const CaseKey& key, std::string_view status,
+               ParentStatus parent_status, std::optional<Timestamp> resolved_at,
+               const Uuid& transition_id) {
+  ExpectOneRow(ctx.db.Use(sql::kSetStatus)
+                   .Bind(1, key.row)
+                   .Bind(2, key.version)
+                   .Bind(3, status)
+                   .Bind(4, ParentStatusName(parent_status))
+                   .Bind(5, MillisOf(resolved_at))
+                   .Bind(6, transition_id)
+                   .Bind(7, Millis(ctx.now))
                    .Run(),
                key);
 }

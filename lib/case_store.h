@@ -47,6 +47,7 @@ struct InitialState {
   std::string status;
   ParentStatus parent_status = ParentStatus::kDraft;
   std::optional<Uuid> template_id;
+  std::optional<std::int64_t> template_version;
 };
 
 // Inserts the cases row at version 1; returns its rowid.
@@ -61,6 +62,11 @@ void UpdateCaseRecord(WriteContext& ctx, const CaseKey& key, const CaseRecord& r
 void TouchCase(WriteContext& ctx, const CaseKey& key);
 
 void SetArchivedAt(WriteContext& ctx, const CaseKey& key, std::optional<Timestamp> at);
+
+// Moves the status columns together and bumps the version.
+void SetStatus(WriteContext& ctx, const CaseKey& key, std::string_view status,
+               ParentStatus parent_status, std::optional<Timestamp> resolved_at,
+               const Uuid& transition_id);
 
 // Child rows. Insert* add to a case without any; Replace* drop the old ones.
 void InsertAssignees(storage::Connection& db, std::int64_t row, const std::vector<std::int64_t>& users);

@@ -4,6 +4,7 @@
 #include <set>
 #include <string>
 
+#include "casework/formula.h"
 #include "casework/status.h"
 #include "fields.h"
 #include "formats.h"
@@ -85,7 +86,9 @@ void CheckContacts(std::vector<ContactInput>& contacts) {
   }
 }
 
-void CheckSchema(std::vector<Field>& schema) {
+}  // namespace
+
+void ValidateSchema(std::vector<Field>& schema) {
   std::set<std::string> keys;
   for (std::size_t i = 0; i < schema.size(); ++i) {
     Field& field = schema[i];
@@ -99,7 +102,7 @@ void CheckSchema(std::vector<Field>& schema) {
   }
 }
 
-void CheckSteps(const std::vector<Step>& steps) {
+void ValidateSteps(const std::vector<Step>& steps) {
   std::set<std::string> ids;
   for (std::size_t i = 0; i < steps.size(); ++i) {
     std::string path = At("steps", i);
@@ -109,7 +112,7 @@ void CheckSteps(const std::vector<Step>& steps) {
   }
 }
 
-void CheckClosureConditions(const std::vector<ClosureCondition>& conditions) {
+void ValidateClosureConditions(const std::vector<ClosureCondition>& conditions) {
   std::set<std::string> names;
   for (std::size_t i = 0; i < conditions.size(); ++i) {
     std::string path = At("closure_conditions", i);
@@ -118,11 +121,13 @@ void CheckClosureConditions(const std::vector<ClosureCondition>& conditions) {
     if (!names.insert(conditions[i].name).second)
       Fail(path + ".name", "name \"" + conditions[i].name + "\" is used twice");
     if (IsBlank(conditions[i].formula)) Fail(path + ".formula", "must not be blank");
-    CheckLength(conditions[i].formula, kMaxLongText, path + ".formula");
+    // Refused when stored, not discovered at close time.
+    auto parsed = Formula::Parse(conditions[i].formula);
+    if (!parsed.ok())
+      throw Error(Status::FormulaError(path + ".formula", parsed.status().position().value_or(0),
+                                       parsed.status().message()));
   }
 }
-
-}  // namespace
 
 void ValidateStep(const Step& step, const std::string& path) {
   if (IsBlank(step.id)) Fail(path + ".id", "must not be blank");
@@ -147,9 +152,9 @@ CaseDraft ValidateDraft(CaseDraft draft) {
   draft.assignees = CheckAssignees(std::move(draft.assignees));
   draft.tags = CheckTags(draft.tags);
   CheckContacts(draft.contacts);
-  CheckSchema(draft.schema);
-  CheckSteps(draft.steps);
-  CheckClosureConditions(draft.closure_conditions);
+  ValidateSchema(draft.schema);
+  ValidateSteps(draft.steps);
+  ValidateClosureConditions(draft.closure_conditions);
   return draft;
 }
 

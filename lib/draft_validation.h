@@ -13,6 +13,15 @@ namespace casework {
 // Statuses and templates are checked later, against the workflow.
 CaseDraft ValidateDraft(CaseDraft draft);
 
+// The parts a case and a template share. Each names its items
+// ("schema[1].value", "steps[0].id", "closure_conditions[2].formula"):
+// field definitions and values, distinct keys, names defaulted to keys;
+// step ids and titles, distinct ids; condition names and formulas (which
+// must parse: kFormulaError), distinct names.
+void ValidateSchema(std::vector<Field>& schema);
+void ValidateSteps(const std::vector<Step>& steps);
+void ValidateClosureConditions(const std::vector<ClosureCondition>& conditions);
+
 // Checks one step at `path` ("steps[2]"): id and title.
 void ValidateStep(const Step& step, const std::string& path);
 

@@ -1,365 +1,38 @@
-// The engine: every public operation is one transaction on one connection.
-//
-// Call path: Engine -> Impl::Run (lock, catch, turn exceptions into Status)
-// -> an operation below (validate, BEGIN IMMEDIATE, read, write, append
-// history, COMMIT) -> case_store / contacts / history -> storage::sql.
+// The engine's public face: each call locks the engine, runs one operation
+// of Impl (cases.cc, templates.cc, transitions.cc) and turns whatever it
+// throws into a Status.
 #include "casework/engine.h"
 
-#include <algorithm>
-#include <mutex>
 #include <new>
-#include <type_traits>
 
 #include <SQLiteCpp/Exception.h>
-#include <boost/json.hpp>
 
-#include "case_store.h"
-#include "casework/json.h"
-#include "contacts.h"
-#include "draft_validation.h"
-#include "fields.h"
-#include "history.h"
-#include "storage/connection.h"
-#include "uuid.h"
-#include "workflow.h"
-#include "workspaces.h"
+#include "engine_impl.h"
 
 namespace casework {
-namespace {
 
-namespace json = boost::json;
-
-Status StatusFromSqlite(const SQLite::Exception& e) {
-  int primary = e.getErrorCode() & 0xff;
-  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
-    return Status::Busy(std::string("the database is locked by another connection: ") + e.what());
-  return Status::StorageError(std::string("SQLite: ") + e.what());
-}
-
-// Runs `work`, turning every exception into the Status it stands for. This
-// is the only place library exceptions are caught.
-template <typename F>
-auto Guarded(F&& work) -> Result<std::invoke_result_t<F>> {
+Status StatusFromException() {
   try {
-    return work();
+    throw;
   } catch (const Error& e) {
     return e.status();
   } catch (const SQLite::Exception& e) {
-    return StatusFromSqlite(e);
+    int primary = e.getErrorCode() & 0xff;
+    if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
+      return Status::Busy(std::string("the database is locked by another connection: ") +
+                          e.what());
+    return Status::StorageError(std::string("SQLite: ") + e.what());
   } catch (const std::bad_alloc&) {
     return Status::StorageError("out of memory");
   } catch (const std::exception& e) {
     return Status::StorageError(std::string("internal error: ") + e.what());
+  } catch (...) {
+    return Status::StorageError("internal error");
   }
 }
 
-Uuid ParseCaseId(std::string_view id) {
-  auto uuid = UuidFromString(id);
-  if (!uuid) throw Error(Status::NotFound("no case with id \"" + std::string(id) + "\""));
-  return *uuid;
-}
-
-CaseKey MustFindCase(storage::Connection& db, std::int64_t workspace, std::string_view id) {
-  auto key = FindCase(db, workspace, ParseCaseId(id));
-  if (!key) throw Error(Status::NotFound("no case with id \"" + std::string(id) + "\""));
-  return *key;
-}
-
-void CheckExpectedVersion(const CaseKey& key, const WriteOptions& options) {
-  if (options.expected_version && *options.expected_version != key.version)
-    throw Error(Status::Conflict(key.version, "the case is at version " +
-                                                  std::to_string(key.version) + ", not " +
-                                                  std::to_string(*options.expected_version)));
-}
-
-json::object DetailsWithIgnored(const IgnoredValues& ignored) {
-  json::object details;
-  if (!ignored.empty()) details["ignored"] = ignored;
-  return details;
-}
-
-std::string ConditionsText(const std::vector<ClosureCondition>& conditions) {
-  return ToJsonText(json::value_from(conditions));
-}
-
-}  // namespace
-
-class Engine::Impl {
- public:
-  Impl(std::unique_ptr<storage::Connection> db, Clock clock)
-      : db_(std::move(db)), clock_(clock ? std::move(clock) : Clock(SystemNow)) {}
-
-  template <typename F>
-  auto Run(F&& work) {
-    std::lock_guard lock(mu_);
-    return Guarded(std::forward<F>(work));
-  }
-
-  Case Create(const CaseDraft& input, const WriteOptions& options) {
-    CaseDraft draft = ValidateDraft(input);
-    if (draft.linked_cases)
-      throw Error(Status::ValidationFailed("linked_cases", "cases are linked after creation"));
-    storage::WriteTransaction tx(*db_);
-    WriteContext ctx = Context(ResolveWorkspace(*db_, options.workspace, draft.workspace).row);
-    InitialState state = InitialStateFor(draft);
-    IgnoredValues ignored;
-    CaseRecord record = MakeRecord(ctx, draft, ignored, ctx.now);
-    std::vector<std::int64_t> assignees = ResolveAssignees(ctx, draft, ignored);
-    std::int64_t row = InsertCase(ctx, ids_.Next(ctx.now), record, state);
-    InsertAssignees(*db_, row, assignees);
-    InsertTags(*db_, row, draft.tags);
-    InsertContactLinks(*db_, row, ResolveContacts(ctx, std::nullopt, draft.contacts, ignored));
-    InsertFields(*db_, row, draft.schema);
-    InsertSteps(*db_, row, draft.steps);
-    Case created = LoadCase(*db_, row);
-    AppendEvent(ctx, row, options.actor, "created", CreationChanges(HistorySnapshot(created)),
-                DetailsWithIgnored(ignored));
-    tx.Commit();
-    return created;
-  }
-
-  Case Get(std::string_view id, const ReadOptions& options) {
-    storage::ReadTransaction tx(*db_);
-    std::int64_t workspace = ResolveWorkspace(*db_, options.workspace).row;
-    return LoadCase(*db_, MustFindCase(*db_, workspace, id).row);
-  }
-
-  Case Replace(std::string_view id, const CaseDraft& input, const WriteOptions& options) {
-    CaseDraft draft = ValidateDraft(input);
-    storage::WriteTransaction tx(*db_);
-    Target target = Open(id, options, draft.workspace);
-    return ApplyDraft(tx, target, draft, "replaced", options);
-  }
-
-  Case Patch(std::string_view id, const json::object& patch, const WriteOptions& options) {
-    storage::WriteTransaction tx(*db_);
-    Target target = Open(id, options);
-    json::value document = json::value_from(target.before);
-    // A patch may use Tines' names for the assignee and tag sets; they then
-    // replace the members of the case shape rather than clash with them.
-    if (patch.contains("assignee_emails")) document.as_object().erase("assignees");
-    if (patch.contains("tag_names")) document.as_object().erase("tags");
-    ApplyMergePatch(document, patch);
-    auto draft = DraftFromJson(document, DraftKind::kReplace);
-    if (!draft.ok()) throw Error(draft.status());
-    return ApplyDraft(tx, target, ValidateDraft(std::move(*draft)), "patched", options);
-  }
-
-  Case UpdateData(std::string_view id, const json::object& data, const WriteOptions& options) {
-    storage::WriteTransaction tx(*db_);
-    Target target = Open(id, options);
-    std::vector<Field> schema = target.before.schema;
-    std::vector<Change> changes;
-    std::vector<const Field*> changed;
-    for (const auto& [key, value] : data) {
-      std::string path = "data." + std::string(key);
-      auto field = std::find_if(schema.begin(), schema.end(),
-                                [&](const Field& f) { return f.key == key; });
-      if (field == schema.end())
-        throw Error(Status::UnknownField(path, "the case's schema has no field \"" +
-                                                   std::string(key) + "\""));
-      CheckFieldValue(*field, value, path);
-      json::value stored = CanonicalFieldValue(field->type, value);
-      if (field->value == stored) continue;
-      changes.push_back({path, field->value, stored});
-      field->value = std::move(stored);
-      changed.push_back(&*field);
-    }
-    if (changes.empty()) return target.before;
-    for (const Field* field : changed) UpdateFieldValue(*db_, target.key.row, *field);
-    TouchCase(target.ctx, target.key);
-    return Finish(tx, target, "data_updated", changes, options);
-  }
-
-  Case SetArchived(std::string_view id, bool archived, const WriteOptions& options) {
-    storage::WriteTransaction tx(*db_);
-    Target target = Open(id, options);
-    if (target.before.archived_at.has_value() == archived) return target.before;
-    std::optional<Timestamp> at;
-    if (archived) at = target.ctx.now;
-    SetArchivedAt(target.ctx, target.key, at);
-    json::value before = at ? json::value(nullptr) : json::value(FormatTimestamp(*target.before.archived_at));
-    json::value after = at ? json::value(FormatTimestamp(*at)) : json::value(nullptr);
-    return Finish(tx, target, archived ? "archived" : "unarchived",
-                  {{"archived_at", before, after}}, options);
-  }
-
-  Case SetLinked(std::string_view id, std::string_view other_id, bool linked,
-                 const WriteOptions& options) {
-    storage::WriteTransaction tx(*db_);
-    Target target = Open(id, options);
-    CaseKey other = MustFindCase(*db_, target.ctx.workspace, other_id);
-    if (other.row == target.key.row)
-      throw Error(Status::ValidationFailed("other", "a case cannot be linked to itself"));
-    Case other_before = LoadCase(*db_, other.row);
-    const auto& links = target.before.linked_cases;
-    bool is_linked = std::find(links.begin(), links.end(), other_before.id) != links.end();
-    if (is_linked == linked) return target.before;
-    (linked ? InsertLink : DeleteLink)(*db_, target.key.row, other.row);
-    const char* kind = linked ? "linked" : "unlinked";
-    // The other case changes too: it gets its own version and event.
-    TouchCase(target.ctx, other);
-    RecordLinks(target.ctx, other.row, other_before, kind, target.before.id, options);
-    TouchCase(target.ctx, target.key);
-    Case after = LoadCase(*db_, target.key.row);
-    AppendEvent(target.ctx, target.key.row, options.actor, kind,
-                {{"linked_cases", json::value_from(target.before.linked_cases),
-                  json::value_from(after.linked_cases)}},
-                {{"case", other_before.id}});
-    tx.Commit();
-    return after;
-  }
-
-  Case UpdateStep(std::string_view id, std::string_view step_id, const StepChange& change,
-                  const WriteOptions& options) {
-    storage::WriteTransaction tx(*db_);
-    Target target = Open(id, options);
-    const auto& steps = target.before.steps;
-    auto found = std::find_if(steps.begin(), steps.end(), [&](const Step& s) { return s.id == step_id; });
-    if (found == steps.end())
-      throw Error(Status::NotFound("the case has no step \"" + std::string(step_id) + "\""));
-    Step step = *found;
-    if (change.title) step.title = *change.title;
-    if (change.status) step.status = *change.status;
-    if (change.data) step.data = *change.data;
-    ValidateStep(step, "steps[" + std::to_string(found - steps.begin()) + "]");
-    json::value before = json::value_from(*found), after = json::value_from(step);
-    if (before == after) return target.before;
-    UpdateStepRow(*db_, target.key.row, step);
-    TouchCase(target.ctx, target.key);
-    return Finish(tx, target, "step_updated", {{"steps." + step.id, before, after}}, options);
-  }
-
-  std::vector<Event> History(std::string_view id, const ReadOptions& options) {
-    storage::ReadTransaction tx(*db_);
-    std::int64_t workspace = ResolveWorkspace(*db_, options.workspace).row;
-    return LoadEvents(*db_, MustFindCase(*db_, workspace, id).row);
-  }
-
-  Workspace CreateWorkspace(std::string_view slug, std::string_view name) {
-    storage::WriteTransaction tx(*db_);
-    Timestamp now = clock_();
-    Workspace created = InsertWorkspace(*db_, ids_.Next(now), slug, name, Millis(now));
-    tx.Commit();
-    return created;
-  }
-
-  std::vector<Workspace> Workspaces() {
-    storage::ReadTransaction tx(*db_);
-    return casework::ListWorkspaces(*db_);
-  }
-
- private:
-  // The case a write operation works on, as it was before.
-  struct Target {
-    WriteContext ctx;
-    CaseKey key;
-    Case before;
-  };
-
-  WriteContext Context(std::int64_t workspace) { return {*db_, ids_, clock_(), workspace}; }
-
-  Target Open(std::string_view id, const WriteOptions& options,
-              const std::optional<WorkspaceSelector>& selector = std::nullopt) {
-    WriteContext ctx = Context(ResolveWorkspace(*db_, options.workspace, selector).row);
-    CaseKey key = MustFindCase(*db_, ctx.workspace, id);
-    CheckExpectedVersion(key, options);
-    return {ctx, key, LoadCase(*db_, key.row)};
-  }
-
-  // Bumps nothing itself: the caller has written the rows and the version.
-  Case Finish(storage::WriteTransaction& tx, Target& target, std::string_view kind,
-              const std::vector<Change>& changes, const WriteOptions& options) {
-    AppendEvent(target.ctx, target.key.row, options.actor, kind, changes);
-    Case after = LoadCase(*db_, target.key.row);
-    tx.Commit();
-    return after;
-  }
-
-  void RecordLinks(WriteContext& ctx, std::int64_t row, const Case& before, const char* kind,
-                   const std::string& other_id, const WriteOptions& options) {
-    std::vector<std::string> links = before.linked_cases;
-    if (std::string_view(kind) == "linked") {
-      links.insert(std::upper_bound(links.begin(), links.end(), other_id), other_id);
-    } else {
-      links.erase(std::remove(links.begin(), links.end(), other_id), links.end());
-    }
-    AppendEvent(ctx, row, options.actor, kind,
-                {{"linked_cases", json::value_from(before.linked_cases), json::value_from(links)}},
-                {{"case", other_id}});
-  }
-
-  CaseRecord MakeRecord(WriteContext& ctx, const CaseDraft& draft, IgnoredValues& ignored,
-                        std::optional<Timestamp> default_opened_at) {
-    CaseRecord r;
-    r.title = draft.title;
-    r.description = draft.description;
-    r.locale = draft.locale;
-    r.reference = draft.reference;
-    r.waiting_for = draft.waiting_for;
-    r.priority = draft.priority;
-    if (draft.owner) r.owner = ResolveUser(ctx, *draft.owner, "owner", ignored);
-    r.metadata = ToJsonText(draft.metadata);
-    r.closure_conditions = ConditionsText(draft.closure_conditions);
-    r.opened_at = draft.opened_at ? draft.opened_at : default_opened_at;
-    return r;
-  }
-
-  std::vector<std::int64_t> ResolveAssignees(WriteContext& ctx, const CaseDraft& draft,
-                                             IgnoredValues& ignored) {
-    std::vector<std::int64_t> users;
-    for (std::size_t i = 0; i < draft.assignees.size(); ++i)
-      users.push_back(
-          ResolveUser(ctx, draft.assignees[i], "assignees[" + std::to_string(i) + "]", ignored));
-    return users;
-  }
-
-  // Members a replace may carry only unchanged: they move by other means.
-  static void CheckFixedMembers(const Case& before, const CaseDraft& draft) {
-    if (draft.status && *draft.status != before.status)
-      throw Error(Status::ValidationFailed("status", "the status changes only by a transition"));
-    if (draft.template_id && draft.template_id != before.template_id)
-      throw Error(Status::ValidationFailed("template", "the template is fixed at creation"));
-    if (draft.linked_cases) {
-      std::vector<std::string> given = *draft.linked_cases;
-      for (auto& id : given)
-        for (auto& c : id) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      std::sort(given.begin(), given.end());
-      given.erase(std::unique(given.begin(), given.end()), given.end());
-      if (given != before.linked_cases)
-        throw Error(Status::ValidationFailed("linked_cases", "links change only by link and unlink"));
-    }
-  }
-
-  // Replace and patch: the whole mutable record becomes the draft's.
-  Case ApplyDraft(storage::WriteTransaction& tx, Target& target, const CaseDraft& draft,
-                  std::string_view kind, const WriteOptions& options) {
-    CheckFixedMembers(target.before, draft);
-    WriteContext& ctx = target.ctx;
-    std::int64_t row = target.key.row;
-    IgnoredValues ignored;
-    UpdateCaseRecord(ctx, target.key, MakeRecord(ctx, draft, ignored, std::nullopt));
-    ReplaceAssignees(*db_, row, ResolveAssignees(ctx, draft, ignored));
-    ReplaceTags(*db_, row, draft.tags);
-    ReplaceContactLinks(*db_, row, ResolveContacts(ctx, row, draft.contacts, ignored));
-    ReplaceFields(*db_, row, draft.schema);
-    ReplaceSteps(*db_, row, draft.steps);
-    Case after = LoadCase(*db_, row);
-    std::vector<Change> changes =
-        DiffSnapshots(HistorySnapshot(target.before), HistorySnapshot(after));
-    if (changes.empty()) return target.before;  // rolls back the version bump
-    AppendEvent(ctx, row, options.actor, kind, changes, DetailsWithIgnored(ignored));
-    tx.Commit();
-    return after;
-  }
-
-  std::mutex mu_;
-  std::unique_ptr<storage::Connection> db_;
-  UuidGenerator ids_;
-  Clock clock_;
-};
-
-// ---- Engine ----
+Engine::Impl::Impl(std::unique_ptr<storage::Connection> db, Clock clock)
+    : db_(std::move(db)), clock_(clock ? std::move(clock) : Clock(SystemNow)) {}
 
 Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Engine::~Engine() = default;
@@ -385,12 +58,12 @@ Result<Case> Engine::Replace(std::string_view id, const CaseDraft& draft,
   return impl_->Run([&] { return impl_->Replace(id, draft, options); });
 }
 
-Result<Case> Engine::Patch(std::string_view id, const json::object& patch,
+Result<Case> Engine::Patch(std::string_view id, const boost::json::object& patch,
                            const WriteOptions& options) {
   return impl_->Run([&] { return impl_->Patch(id, patch, options); });
 }
 
-Result<Case> Engine::UpdateData(std::string_view id, const json::object& data,
+Result<Case> Engine::UpdateData(std::string_view id, const boost::json::object& data,
                                 const WriteOptions& options) {
   return impl_->Run([&] { return impl_->UpdateData(id, data, options); });
 }
@@ -427,6 +100,39 @@ Result<Workspace> Engine::CreateWorkspace(std::string_view slug, std::string_vie
 
 Result<std::vector<Workspace>> Engine::ListWorkspaces() const {
   return impl_->Run([&] { return impl_->Workspaces(); });
+}
+
+Result<Template> Engine::CreateTemplate(const TemplateDraft& draft, const WriteOptions& options) {
+  return impl_->Run([&] { return impl_->CreateTemplate(draft, options); });
+}
+
+Result<Template> Engine::GetTemplate(std::string_view id, const ReadOptions& options) const {
+  return impl_->Run([&] { return impl_->GetTemplate(id, options); });
+}
+
+Result<std::vector<Template>> Engine::ListTemplates(const ReadOptions& options) const {
+  return impl_->Run([&] { return impl_->ListTemplates(options); });
+}
+
+Result<Template> Engine::UpdateTemplate(std::string_view id, const TemplateDraft& draft,
+                                        const WriteOptions& options) {
+  return impl_->Run([&] { return impl_->UpdateTemplate(id, draft, options); });
+}
+
+Result<TransitionOutcome> Engine::Transition(std::string_view id, const TransitionRequest& request,
+                                             const WriteOptions& options) {
+  return impl_->Run([&] { return impl_->Transition(id, request, options); });
+}
+
+Result<std::vector<ConditionResult>> Engine::Check(std::string_view id,
+                                                   const ReadOptions& options) const {
+  return impl_->Run([&] { return impl_->Check(id, options); });
+}
+
+Result<boost::json::value> Engine::Evaluate(std::string_view formula,
+                                            std::optional<std::string_view> case_id,
+                                            const ReadOptions& options) const {
+  return impl_->Run([&] { return impl_->Evaluate(formula, case_id, options); });
 }
 
 }  // namespace casework

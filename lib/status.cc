@@ -30,11 +30,17 @@ Status Status::Conflict(std::int64_t current_version, std::string message) {
 Status Status::TransitionNotAllowed(std::string message) {
   return Status(Code::kTransitionNotAllowed, {}, std::move(message));
 }
-Status Status::ClosureConditionsUnmet(std::string message) {
-  return Status(Code::kClosureConditionsUnmet, {}, std::move(message));
+Status Status::ClosureConditionsUnmet(std::string message,
+                                      std::vector<ConditionFailure> failures) {
+  Status s(Code::kClosureConditionsUnmet, {}, std::move(message));
+  s.failures_ = std::move(failures);
+  return s;
 }
 Status Status::FormulaError(std::size_t position, std::string message) {
-  Status s(Code::kFormulaError, {}, std::move(message));
+  return FormulaError({}, position, std::move(message));
+}
+Status Status::FormulaError(std::string field, std::size_t position, std::string message) {
+  Status s(Code::kFormulaError, std::move(field), std::move(message));
   s.position_ = position;
   return s;
 }

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <optional>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -26,7 +27,9 @@ using Action = std::function<cli::Output(casework::Engine&)>;
 // argument slots.
 struct Invocation {
   cli::Context ctx;
-  std::string id, other, file, slug, name;
+  std::string id, other, file, slug, name, to, reason, formula;
+  std::optional<std::string> case_id;
+  bool dry_run = false;
   Action action;  // set by the callback of the command given
 };
 
@@ -120,6 +123,52 @@ void AddCaseCommands(CLI::App& app, Invocation& inv) {
   }
 }
 
+void AddWorkflowCommands(CLI::App& app, Invocation& inv) {
+  auto* transition = Command(app, "transition", "move a case to a status or along a transition",
+                             inv, [&inv](auto& e) {
+                               return cli::TransitionCase(e, inv.ctx, inv.id, inv.to, inv.reason,
+                                                          inv.dry_run);
+                             });
+  IdArg(transition, inv);
+  transition->add_option("TO", inv.to, "a status or transition name (Close, Reopen, ...)")
+      ->required();
+  transition->add_option("--reason", inv.reason, "why, recorded in history");
+  transition->add_flag("--dry-run", inv.dry_run,
+                       "report what the move would do, conditions included; change nothing");
+  ExpectVersion(transition, inv);
+
+  IdArg(Command(app, "check", "evaluate a case's closure conditions and required fields", inv,
+                [&inv](auto& e) { return cli::CheckCase(e, inv.ctx, inv.id); }),
+        inv);
+
+  auto* eval = Command(app, "eval", "evaluate a formula", inv, [&inv](auto& e) {
+    return cli::EvaluateFormula(e, inv.ctx, inv.formula, inv.case_id);
+  });
+  eval->add_option("FORMULA", inv.formula, "e.g. '=SIZE(case.assignees) > 0'")->required();
+  eval->add_option_function<std::string>(
+      "--case", [&inv](const std::string& id) { inv.case_id = id; },
+      "the case the formula sees as case / team_case");
+}
+
+void AddTemplateCommands(CLI::App& app, Invocation& inv) {
+  CLI::App* tmpl = app.add_subcommand("template", "manage templates");
+  tmpl->require_subcommand(1);
+  FileArg(Command(*tmpl, "create", "create a template from a template payload", inv,
+                  [&inv](auto& e) { return cli::CreateTemplate(e, inv.ctx, inv.file); }),
+          inv);
+  auto* update = Command(*tmpl, "update", "replace a template's definition (a new version)", inv,
+                         [&inv](auto& e) { return cli::UpdateTemplate(e, inv.ctx, inv.id, inv.file); });
+  update->add_option("ID", inv.id, "template id")->required();
+  FileArg(update, inv);
+  ExpectVersion(update, inv);
+  Command(*tmpl, "get", "print a template", inv,
+          [&inv](auto& e) { return cli::GetTemplate(e, inv.ctx, inv.id); })
+      ->add_option("ID", inv.id, "template id")
+      ->required();
+  Command(*tmpl, "list", "list the workspace's templates", inv,
+          [&inv](auto& e) { return cli::ListTemplates(e, inv.ctx); });
+}
+
 void AddWorkspaceCommands(CLI::App& app, Invocation& inv) {
   CLI::App* workspace = app.add_subcommand("workspace", "manage workspaces");
   workspace->require_subcommand(1);
@@ -154,6 +203,8 @@ int Run(int argc, char** argv) {
   Invocation inv;
   AddGlobalOptions(app, inv);
   AddCaseCommands(app, inv);
+  AddWorkflowCommands(app, inv);
+  AddTemplateCommands(app, inv);
   AddWorkspaceCommands(app, inv);
 
   try {

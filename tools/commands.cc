@@ -229,6 +229,80 @@ Output ListWorkspaces(Engine& engine) {
   return json::value(std::move(out));
 }
 
+Output TransitionCase(Engine& engine, const Context& ctx, const std::string& id,
+                      const std::string& to, const std::string& reason, bool dry_run) {
+  TransitionRequest request;
+  request.to = to;
+  request.reason = reason;
+  request.dry_run = dry_run;
+  auto outcome = engine.Transition(id, request, ctx.Write());
+  if (!outcome.ok()) return outcome.status();
+  return json::value_from(*outcome);
+}
+
+Output CheckCase(Engine& engine, const Context& ctx, const std::string& id) {
+  auto results = engine.Check(id, ctx.Read());
+  if (!results.ok()) return results.status();
+  bool passed = true;
+  for (const auto& r : *results) passed = passed && r.passed;
+  json::object out;
+  out["case_id"] = id;
+  out["passed"] = passed;
+  out["conditions"] = json::value_from(*results);
+  return json::value(std::move(out));
+}
+
+Output EvaluateFormula(Engine& engine, const Context& ctx, const std::string& formula,
+                       const std::optional<std::string>& case_id) {
+  std::optional<std::string_view> id;
+  if (case_id) id = *case_id;
+  auto value = engine.Evaluate(formula, id, ctx.Read());
+  if (!value.ok()) return value.status();
+  json::object out;
+  out["value"] = std::move(*value);
+  return json::value(std::move(out));
+}
+
+namespace {
+
+Result<TemplateDraft> ReadTemplate(const std::string& file) {
+  auto payload = ReadJson(file);
+  if (!payload.ok()) return payload.status();
+  return TemplateDraftFromJson(*payload);
+}
+
+Output TemplateOutput(const Result<Template>& result) {
+  if (!result.ok()) return result.status();
+  return json::value_from(*result);
+}
+
+}  // namespace
+
+Output CreateTemplate(Engine& engine, const Context& ctx, const std::string& file) {
+  auto draft = ReadTemplate(file);
+  if (!draft.ok()) return draft.status();
+  return TemplateOutput(engine.CreateTemplate(*draft, ctx.Write()));
+}
+
+Output UpdateTemplate(Engine& engine, const Context& ctx, const std::string& id,
+                      const std::string& file) {
+  auto draft = ReadTemplate(file);
+  if (!draft.ok()) return draft.status();
+  return TemplateOutput(engine.UpdateTemplate(id, *draft, ctx.Write()));
+}
+
+Output GetTemplate(Engine& engine, const Context& ctx, const std::string& id) {
+  return TemplateOutput(engine.GetTemplate(id, ctx.Read()));
+}
+
+Output ListTemplates(Engine& engine, const Context& ctx) {
+  auto templates = engine.ListTemplates(ctx.Read());
+  if (!templates.ok()) return templates.status();
+  json::object out;
+  out["data"] = json::value_from(*templates);
+  return json::value(std::move(out));
+}
+
 int ExitCodeFor(Code code) {
   switch (code) {
     case Code::kOk:

@@ -81,6 +81,27 @@ Output CreateWorkspace(Engine& engine, const std::string& slug,
                        const std::string& name);
 Output ListWorkspaces(Engine& engine);
 
+// transition: {"applied", "from", "to", "transition", "conditions", "case"};
+// a dry run reports the same with "applied": false and changes nothing.
+Output TransitionCase(Engine& engine, const Context& ctx, const std::string& id,
+                      const std::string& to, const std::string& reason, bool dry_run);
+
+// check: {"case_id", "passed", "conditions": [{name, formula, passed, value,
+// reason}]}.
+Output CheckCase(Engine& engine, const Context& ctx, const std::string& id);
+
+// eval: {"value": ...}, against the case `case_id` when given.
+Output EvaluateFormula(Engine& engine, const Context& ctx, const std::string& formula,
+                       const std::optional<std::string>& case_id);
+
+// template create / update print the template; get prints it; list prints
+// {"data": [...]}.
+Output CreateTemplate(Engine& engine, const Context& ctx, const std::string& file);
+Output UpdateTemplate(Engine& engine, const Context& ctx, const std::string& id,
+                      const std::string& file);
+Output GetTemplate(Engine& engine, const Context& ctx, const std::string& id);
+Output ListTemplates(Engine& engine, const Context& ctx);
+
 // Reads a JSON document from a file, or from stdin for "-". An unreadable
 // file and malformed JSON are kValidationFailed.
 Result<boost::json::value> ReadJson(const std::string& file);

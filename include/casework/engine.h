@@ -18,6 +18,7 @@
 #define CASEWORK_ENGINE_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,6 +30,8 @@
 #include "casework/options.h"
 #include "casework/result.h"
 #include "casework/status.h"
+#include "casework/template.h"
+#include "casework/transition.h"
 #include "casework/workspace.h"
 
 namespace casework {
@@ -46,7 +49,13 @@ class Engine {
   ~Engine();
 
   // Creates a case. kValidationFailed names the first bad input; kNotFound
-  // for an unknown workspace or template.
+  // for an unknown workspace or template; kFormulaError for a closure
+  // condition that does not parse; kClosureConditionsUnmet when the case
+  // would start in a closed status with a condition unmet. From a template,
+  // the case takes its schema (the request's fields added, replacing
+  // template fields of the same key), steps, closure conditions, statuses,
+  // transitions and default priority; it starts in the request's status,
+  // else the template's initial status, else "draft".
   Result<Case> Create(const CaseDraft& draft, const WriteOptions& options = {});
 
   // kNotFound when no case has this id in the workspace.
@@ -87,6 +96,41 @@ class Engine {
   // The case's events, oldest first.
   Result<std::vector<Event>> History(std::string_view id,
                                      const ReadOptions& options = {}) const;
+
+  // Moves the case to the status or along the transition `request.to`
+  // names. kTransitionNotAllowed when the workflow has no such move from the
+  // current status; kClosureConditionsUnmet (listing every failing condition
+  // in Status::failures()) when the move enters a closed parent status while
+  // a closure condition is false or a required field is empty. On success
+  // status, parent_status, resolved_at (set on entering a closed parent
+  // status, cleared on leaving one), last_transition_id and version change
+  // and a status_changed event records from, to, reason and the condition
+  // results. A dry run reports the same and changes nothing.
+  Result<TransitionOutcome> Transition(std::string_view id, const TransitionRequest& request,
+                                       const WriteOptions& options = {});
+
+  // Evaluates every closure condition and required field of the case,
+  // explaining each failure; changes nothing.
+  Result<std::vector<ConditionResult>> Check(std::string_view id,
+                                             const ReadOptions& options = {}) const;
+
+  // Evaluates a formula against the case `case_id`, or against no case
+  // (`case` is then null). kFormulaError for a formula that does not parse
+  // or fails to evaluate.
+  Result<boost::json::value> Evaluate(std::string_view formula,
+                                      std::optional<std::string_view> case_id = std::nullopt,
+                                      const ReadOptions& options = {}) const;
+
+  // Templates. Create and update check the whole definition (statuses,
+  // transitions, initial status, schema, steps, formulas) and fail with
+  // kValidationFailed or kFormulaError naming the item. Updating makes a new
+  // version; existing cases keep the version they were created from.
+  // expected_version applies to the template's version.
+  Result<Template> CreateTemplate(const TemplateDraft& draft, const WriteOptions& options = {});
+  Result<Template> GetTemplate(std::string_view id, const ReadOptions& options = {}) const;
+  Result<std::vector<Template>> ListTemplates(const ReadOptions& options = {}) const;
+  Result<Template> UpdateTemplate(std::string_view id, const TemplateDraft& draft,
+                                  const WriteOptions& options = {});
 
   // Workspaces. kValidationFailed for a malformed or taken slug. An empty
   // name defaults to the slug.

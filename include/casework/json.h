@@ -19,6 +19,8 @@
 #include "casework/case.h"
 #include "casework/history.h"
 #include "casework/result.h"
+#include "casework/template.h"
+#include "casework/transition.h"
 #include "casework/workspace.h"
 
 namespace casework {
@@ -80,6 +82,20 @@ Event tag_invoke(boost::json::value_to_tag<Event>, const boost::json::value& v);
 // JSON text of `value`, as boost::json::serialize writes it except that
 // doubles take their shortest decimal form ("2450.5", not "2.4505E3").
 std::string ToJsonText(const boost::json::value& value);
+
+// Templates and transitions. A template payload has name, statuses
+// ([{name, parent_status}]), initial_status, transitions ([{from, to,
+// name}]), schema, steps, closure_conditions, priority and, for create,
+// workspace; a fetched template's id, version, created_at and updated_at are
+// accepted and ignored.
+Result<TemplateDraft> TemplateDraftFromJson(const boost::json::value& json);
+void tag_invoke(boost::json::value_from_tag, boost::json::value& out, const Template& t);
+void tag_invoke(boost::json::value_from_tag, boost::json::value& out, const TemplateDraft& t);
+void tag_invoke(boost::json::value_from_tag, boost::json::value& out, const StatusDefinition& s);
+void tag_invoke(boost::json::value_from_tag, boost::json::value& out, const TransitionDefinition& t);
+void tag_invoke(boost::json::value_from_tag, boost::json::value& out, const ConditionResult& c);
+void tag_invoke(boost::json::value_from_tag, boost::json::value& out, const TransitionOutcome& t);
+TemplateDraft tag_invoke(boost::json::value_to_tag<TemplateDraft>, const boost::json::value& v);
 
 // Applies an RFC 7396 merge patch to `target` in place.
 void ApplyMergePatch(boost::json::value& target, const boost::json::value& patch);

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace casework {
 
@@ -31,6 +32,12 @@ enum class Code {
 // The stable snake_case name of a code, e.g. "validation_failed".
 std::string_view CodeName(Code code);
 
+// A closure condition that blocked a transition, and why.
+struct ConditionFailure {
+  std::string name;
+  std::string reason;
+};
+
 class Status {
  public:
   // An OK status.
@@ -41,8 +48,11 @@ class Status {
   static Status NotFound(std::string message);
   static Status Conflict(std::int64_t current_version, std::string message);
   static Status TransitionNotAllowed(std::string message);
-  static Status ClosureConditionsUnmet(std::string message);
+  static Status ClosureConditionsUnmet(std::string message,
+                                       std::vector<ConditionFailure> failures);
   static Status FormulaError(std::size_t position, std::string message);
+  // A formula stored at `field` ("closure_conditions[0].formula").
+  static Status FormulaError(std::string field, std::size_t position, std::string message);
   static Status Busy(std::string message);
   static Status StorageError(std::string message);
 
@@ -60,6 +70,9 @@ class Status {
   // For kFormulaError: the 0-based character offset of the error.
   std::optional<std::size_t> position() const { return position_; }
 
+  // For kClosureConditionsUnmet: every condition that failed.
+  const std::vector<ConditionFailure>& failures() const { return failures_; }
+
   bool IsNotFound() const { return code_ == Code::kNotFound; }
   bool IsConflict() const { return code_ == Code::kConflict; }
   bool IsValidationFailed() const { return code_ == Code::kValidationFailed; }
@@ -76,6 +89,7 @@ class Status {
   std::string message_;
   std::optional<std::int64_t> current_version_;
   std::optional<std::size_t> position_;
+  std::vector<ConditionFailure> failures_;
 };
 
 // The exception that carries a Status. The library never lets it escape an

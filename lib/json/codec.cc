@@ -541,6 +541,11 @@ void tag_invoke(json::value_from_tag, json::value& out, const Status& s) {
   if (!s.field().empty()) o["field"] = s.field();
   if (s.current_version()) o["current_version"] = *s.current_version();
   if (s.position()) o["position"] = *s.position();
+  if (!s.failures().empty()) {
+    json::array& conditions = o["conditions"].emplace_array();
+    for (const auto& failure : s.failures())
+      conditions.push_back(json::object{{"name", failure.name}, {"reason", failure.reason}});
+  }
 }
 
 // value_to: each throws casework::Error naming the offending path.

@@ -41,8 +41,11 @@ void CreateTables(SQLite::Database& db) {
 // 2: the indexes behind the list filters.
 void CreateListIndexes(SQLite::Database& db) { db.exec(sql::kSchemaV2); }
 
+// 3: templates and their versions.
+void CreateTemplates(SQLite::Database& db) { db.exec(sql::kSchemaV3); }
+
 using Migration = void (*)(SQLite::Database&);
-constexpr Migration kMigrations[] = {CreateTables, CreateListIndexes};
+constexpr Migration kMigrations[] = {CreateTables, CreateListIndexes, CreateTemplates};
 
 }  // namespace
 

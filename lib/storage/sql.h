@@ -153,6 +153,30 @@ CREATE INDEX contacts_by_given_name ON contacts (workspace_id, given_name);
 CREATE INDEX contacts_by_family_name ON contacts (workspace_id, family_name);
 )sql";
 
+// Version 3: templates, each a row naming its current version and an
+// immutable definition per version. A case records the version it was
+// created from, so a template change never rewrites existing cases.
+inline constexpr char kSchemaV3[] = R"sql(
+CREATE TABLE templates (
+  id INTEGER PRIMARY KEY,
+  uuid BLOB NOT NULL UNIQUE,
+  workspace_id INTEGER NOT NULL REFERENCES workspaces(id),
+  name TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX templates_by_workspace ON templates (workspace_id, name);
+CREATE TABLE template_versions (
+  template_id INTEGER NOT NULL REFERENCES templates(id),
+  version INTEGER NOT NULL,
+  definition TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (template_id, version)
+) WITHOUT ROWID;
+ALTER TABLE cases ADD COLUMN template_version INTEGER;
+)sql";
+
 // ---- Workspaces ----
 
 inline constexpr char kFindWorkspaceBySlug[] =
@@ -200,9 +224,9 @@ inline constexpr char kInsertCase[] =
     "INSERT INTO cases (uuid, workspace_id, title, description, locale, reference, status, "
     "parent_status, waiting_for, priority, owner_id, template_uuid, metadata, "
     "closure_conditions, created_at, updated_at, opened_at, resolved_at, archived_at, "
-    "version, last_transition_uuid) "
+    "version, last_transition_uuid, template_version) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
-    "?18, ?19, 1, NULL)";
+    "?18, ?19, 1, NULL, ?20)";
 
 // The members replace and patch may change. The version guard is redundant
 // under BEGIN IMMEDIATE and kept so that no code path can lose an update.
@@ -215,6 +239,12 @@ inline constexpr char kTouchCase[] =
     "UPDATE cases SET updated_at = ?3, version = version + 1 WHERE id = ?1 AND version = ?2";
 inline constexpr char kSetArchivedAt[] =
     "UPDATE cases SET archived_at = ?3, updated_at = ?4, version = version + 1 "
+    "WHERE id = ?1 AND version = ?2";
+
+// A transition: the status columns move together.
+inline constexpr char kSetStatus[] =
+    "UPDATE cases SET status = ?3, parent_status = ?4, resolved_at = ?5, "
+    "last_transition_uuid = ?6, updated_at = ?7, version = version + 1 "
     "WHERE id = ?1 AND version = ?2";
 
 inline constexpr char kSelectCase[] =
@@ -269,6 +299,34 @@ inline constexpr char kInsertLink[] =
     "INSERT OR IGNORE INTO case_links (case_id, other_id) VALUES (?1, ?2)";
 inline constexpr char kDeleteLink[] =
     "DELETE FROM case_links WHERE case_id = ?1 AND other_id = ?2";
+
+// ---- Templates ----
+
+inline constexpr char kSelectTemplate[] =
+    "SELECT t.id, t.uuid, w.uuid, w.slug, t.name, t.version, t.created_at, t.updated_at, "
+    "v.definition FROM templates t JOIN workspaces w ON w.id = t.workspace_id "
+    "JOIN template_versions v ON v.template_id = t.id AND v.version = t.version "
+    "WHERE t.uuid = ?1 AND t.workspace_id = ?2";
+inline constexpr char kListTemplates[] =
+    "SELECT t.id, t.uuid, w.uuid, w.slug, t.name, t.version, t.created_at, t.updated_at, "
+    "v.definition FROM templates t JOIN workspaces w ON w.id = t.workspace_id "
+    "JOIN template_versions v ON v.template_id = t.id AND v.version = t.version "
+    "WHERE t.workspace_id = ?1 ORDER BY t.name, t.uuid";
+inline constexpr char kInsertTemplate[] =
+    "INSERT INTO templates (uuid, workspace_id, name, version, created_at, updated_at) "
+    "VALUES (?1, ?2, ?3, 1, ?4, ?4)";
+inline constexpr char kInsertTemplateVersion[] =
+    "INSERT INTO template_versions (template_id, version, definition, created_at) "
+    "VALUES (?1, ?2, ?3, ?4)";
+inline constexpr char kUpdateTemplate[] =
+    "UPDATE templates SET name = ?3, version = version + 1, updated_at = ?4 "
+    "WHERE id = ?1 AND version = ?2";
+// The definition of the template version a case was created from.
+inline constexpr char kSelectCaseWorkflow[] =
+    "SELECT v.definition FROM cases c "
+    "JOIN templates t ON t.uuid = c.template_uuid "
+    "JOIN template_versions v ON v.template_id = t.id AND v.version = c.template_version "
+    "WHERE c.id = ?1";
 
 // ---- History ----
 

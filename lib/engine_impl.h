@@ -1,0 +1,127 @@
+// The engine's implementation, shared by the files that define its
+// operations: cases.cc (cases and workspaces), templates.cc (templates) and
+// transitions.cc (transitions, condition checks, formula evaluation).
+//
+// Every operation runs on the calling thread under Impl's mutex (Run), in
+// one transaction, and reports failure by throwing Error or SQLite
+// exceptions, which Run turns into a Status.
+#ifndef CASEWORK_LIB_ENGINE_IMPL_H_
+#define CASEWORK_LIB_ENGINE_IMPL_H_
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include <boost/json/object.hpp>
+
+#include "case_store.h"
+#include "casework/engine.h"
+#include "contacts.h"
+#include "formula/cache.h"
+#include "storage/connection.h"
+#include "uuid.h"
+#include "workflow.h"
+#include "write_context.h"
+
+namespace casework {
+
+// Runs `work`, turning every exception into the Status it stands for. This
+// is the only place library exceptions are caught.
+template <typename F>
+auto Guarded(F&& work) -> Result<std::invoke_result_t<F>>;
+
+class Engine::Impl {
+ public:
+  Impl(std::unique_ptr<storage::Connection> db, Clock clock);
+
+  template <typename F>
+  auto Run(F&& work) {
+    std::lock_guard lock(mu_);
+    return Guarded(std::forward<F>(work));
+  }
+
+  // cases.cc
+  Case Create(const CaseDraft& input, const WriteOptions& options);
+  Case Get(std::string_view id, const ReadOptions& options);
+  Case Replace(std::string_view id, const CaseDraft& input, const WriteOptions& options);
+  Case Patch(std::string_view id, const boost::json::object& patch, const WriteOptions& options);
+  Case UpdateData(std::string_view id, const boost::json::object& data, const WriteOptions& options);
+  Case SetArchived(std::string_view id, bool archived, const WriteOptions& options);
+  Case SetLinked(std::string_view id, std::string_view other_id, bool linked,
+                 const WriteOptions& options);
+  Case UpdateStep(std::string_view id, std::string_view step_id, const StepChange& change,
+                  const WriteOptions& options);
+  std::vector<Event> History(std::string_view id, const ReadOptions& options);
+  Workspace CreateWorkspace(std::string_view slug, std::string_view name);
+  std::vector<Workspace> Workspaces();
+
+  // templates.cc
+  Template CreateTemplate(const TemplateDraft& input, const WriteOptions& options);
+  Template GetTemplate(std::string_view id, const ReadOptions& options);
+  std::vector<Template> ListTemplates(const ReadOptions& options);
+  Template UpdateTemplate(std::string_view id, const TemplateDraft& input,
+                          const WriteOptions& options);
+
+  // transitions.cc
+  TransitionOutcome Transition(std::string_view id, const TransitionRequest& request,
+                               const WriteOptions& options);
+  std::vector<ConditionResult> Check(std::string_view id, const ReadOptions& options);
+  boost::json::value Evaluate(std::string_view formula, std::optional<std::string_view> case_id,
+                              const ReadOptions& options);
+
+ private:
+  // The case a write operation works on, as it was before.
+  struct Target {
+    WriteContext ctx;
+    CaseKey key;
+    Case before;
+  };
+
+  WriteContext Context(std::int64_t workspace) { return {*db_, ids_, clock_(), workspace}; }
+  Target Open(std::string_view id, const WriteOptions& options,
+              const std::optional<WorkspaceSelector>& selector = std::nullopt);
+  Case Finish(storage::WriteTransaction& tx, Target& target, std::string_view kind,
+              const std::vector<Change>& changes, const WriteOptions& options);
+  Case ApplyDraft(storage::WriteTransaction& tx, Target& target, const CaseDraft& draft,
+                  std::string_view kind, const WriteOptions& options);
+  CaseRecord MakeRecord(WriteContext& ctx, const CaseDraft& draft, IgnoredValues& ignored,
+                        std::optional<Timestamp> default_opened_at);
+  std::vector<std::int64_t> ResolveAssignees(WriteContext& ctx, const CaseDraft& draft,
+                                             IgnoredValues& ignored);
+  void RecordLinks(WriteContext& ctx, std::int64_t row, const Case& before, const char* kind,
+                   const std::string& other_id, const WriteOptions& options);
+
+  // The workflow of the case at `case_row`: its template version's, or the
+  // built-in one.
+  Workflow CaseWorkflowAt(std::int64_t case_row);
+  // Every closure condition of `c` and its required fields, evaluated now.
+  std::vector<ConditionResult> EvaluateConditions(const Case& c, Timestamp now);
+  // Refuses (closure_conditions_unmet) when a result failed.
+  static void RequireConditions(const std::vector<ConditionResult>& results);
+
+  std::mutex mu_;
+  std::unique_ptr<storage::Connection> db_;
+  UuidGenerator ids_;
+  Clock clock_;
+  FormulaCache formulas_;
+};
+
+// ---- Guarded ----
+
+Status StatusFromException();  // for use inside a catch (...) block only
+
+template <typename F>
+auto Guarded(F&& work) -> Result<std::invoke_result_t<F>> {
+  try {
+    return work();
+  } catch (...) {
+    return StatusFromException();
+  }
+}
+
+}  // namespace casework
+
+#endif  // CASEWORK_LIB_ENGINE_IMPL_H_
