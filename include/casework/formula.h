@@ -1,8 +1,8 @@
 // casework: closure-condition formulas.
 //
 // A formula is an expression over one case, written as Tines writes closure
-// conditions: `=SIZE(team_case.assignees) > 0`. The README documents the
-// grammar, the operators, the functions and their treatment of null,
+// conditions: `=SIZE(team_case.assignees) > 0`. docs/FORMULAS.md documents
+// the grammar, the operators, the functions and their treatment of null,
 // missing paths, mixed types and division by zero.
 //
 // Parse once, evaluate many times: a Formula is immutable and may be shared
@@ -52,7 +52,8 @@ class Formula {
 
   // Evaluates against a case, given as its JSON shape (value_from(Case)) with
   // a "data" object of field values by key added; `now` is NOW()'s value.
-  // kFormulaError (no position) explains an evaluation error.
+  // kFormulaError explains an evaluation error; its position is the offset
+  // of the part that failed.
   Result<boost::json::value> Evaluate(const boost::json::value& case_json, Timestamp now) const;
 
   // Evaluates as a closure condition, explaining a failure.
