@@ -67,10 +67,33 @@ void CheckFixedMembers(const Case& before, const CaseDraft& draft) {
 }  // namespace
 
 Case Engine::Impl::Create(const CaseDraft& input, const WriteOptions& options) {
+  storage::WriteTransaction tx(*db_);
+  Case created = Insert(input, options);
+  tx.Commit();
+  return created;
+}
+
+std::vector<std::string> Engine::Impl::CreateMany(std::span<const CaseDraft> drafts,
+                                                  const WriteOptions& options) {
+  std::vector<std::string> ids;
+  ids.reserve(drafts.size());
+  storage::WriteTransaction tx(*db_);
+  for (std::size_t i = 0; i < drafts.size(); ++i) {
+    try {
+      ids.push_back(Insert(drafts[i], options).id);
+    } catch (const Error& e) {
+      // Name the draft that failed: "[3].contacts[0].email".
+      throw Error(e.status().WithFieldPrefix("[" + std::to_string(i) + "]"));
+    }
+  }
+  tx.Commit();
+  return ids;
+}
+
+Case Engine::Impl::Insert(const CaseDraft& input, const WriteOptions& options) {
   CaseDraft draft = ValidateDraft(input);
   if (draft.linked_cases)
     throw Error(Status::ValidationFailed("linked_cases", "cases are linked after creation"));
-  storage::WriteTransaction tx(*db_);
   WriteContext ctx = Context(ResolveWorkspace(*db_, options.workspace, draft.workspace).row);
   InitialState state;
   const Workflow* workflow = &BuiltinWorkflow();
@@ -104,7 +127,6 @@ Case Engine::Impl::Create(const CaseDraft& input, const WriteOptions& options) {
     RequireConditions(EvaluateConditions(created, ctx.now));
   AppendEvent(ctx, row, options.actor, "created", CreationChanges(HistorySnapshot(created)),
               DetailsWithIgnored(ignored));
-  tx.Commit();
   return created;
 }
 

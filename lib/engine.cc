@@ -49,6 +49,11 @@ Result<Case> Engine::Create(const CaseDraft& draft, const WriteOptions& options)
   return impl_->Run([&] { return impl_->Create(draft, options); });
 }
 
+Result<std::vector<std::string>> Engine::CreateMany(std::span<const CaseDraft> drafts,
+                                                    const WriteOptions& options) {
+  return impl_->Run([&] { return impl_->CreateMany(drafts, options); });
+}
+
 Result<Case> Engine::Get(std::string_view id, const ReadOptions& options) const {
   return impl_->Run([&] { return impl_->Get(id, options); });
 }

@@ -11,6 +11,8 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
+#include <string>
 #include <string_view>
 #include <type_traits>
 #include <vector>
@@ -45,6 +47,8 @@ class Engine::Impl {
 
   // cases.cc
   Case Create(const CaseDraft& input, const WriteOptions& options);
+  std::vector<std::string> CreateMany(std::span<const CaseDraft> drafts,
+                                      const WriteOptions& options);
   Case Get(std::string_view id, const ReadOptions& options);
   Case Replace(std::string_view id, const CaseDraft& input, const WriteOptions& options);
   Case Patch(std::string_view id, const boost::json::object& patch, const WriteOptions& options);
@@ -81,6 +85,8 @@ class Engine::Impl {
   };
 
   WriteContext Context(std::int64_t workspace) { return {*db_, ids_, clock_(), workspace}; }
+  // Create inside the caller's transaction.
+  Case Insert(const CaseDraft& input, const WriteOptions& options);
   Target Open(std::string_view id, const WriteOptions& options,
               const std::optional<WorkspaceSelector>& selector = std::nullopt);
   Case Finish(storage::WriteTransaction& tx, Target& target, std::string_view kind,

@@ -49,6 +49,12 @@ Status Status::StorageError(std::string message) {
   return Status(Code::kStorageError, {}, std::move(message));
 }
 
+Status Status::WithFieldPrefix(const std::string& prefix) const {
+  Status prefixed = *this;
+  prefixed.field_ = field_.empty() ? prefix : prefix + "." + field_;
+  return prefixed;
+}
+
 std::string Status::ToString() const {
   if (ok()) return "OK";
   std::string out(CodeName(code_));

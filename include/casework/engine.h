@@ -19,6 +19,7 @@
 
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -57,6 +58,13 @@ class Engine {
   // transitions and default priority; it starts in the request's status,
   // else the template's initial status, else "draft".
   Result<Case> Create(const CaseDraft& draft, const WriteOptions& options = {});
+
+  // Creates every draft in one transaction, for importers: all or none. On
+  // failure the Status field names the draft ("[3].contacts[0].email").
+  // Returns the new ids in order; far cheaper per case than Create, both
+  // for the single commit and for not returning whole cases.
+  Result<std::vector<std::string>> CreateMany(std::span<const CaseDraft> drafts,
+                                              const WriteOptions& options = {});
 
   // kNotFound when no case has this id in the workspace.
   Result<Case> Get(std::string_view id, const ReadOptions& options = {}) const;

@@ -77,6 +77,10 @@ class Status {
   bool IsConflict() const { return code_ == Code::kConflict; }
   bool IsValidationFailed() const { return code_ == Code::kValidationFailed; }
 
+  // The same error with `prefix` put before the field path: "[3]" turns
+  // "title" into "[3].title" (and an empty field into "[3]").
+  Status WithFieldPrefix(const std::string& prefix) const;
+
   // "OK", or "<code>: <field>: <message>" (the field part only when set).
   std::string ToString() const;
 
