@@ -24,6 +24,13 @@ Uuid ParseCaseId(std::string_view id) {
   return *uuid;
 }
 
+std::vector<std::int64_t> Rows(const std::vector<ResolvedUser>& users) {
+  std::vector<std::int64_t> rows;
+  rows.reserve(users.size());
+  for (const auto& u : users) rows.push_back(u.row);
+  return rows;
+}
+
 json::object DetailsWithIgnored(const IgnoredValues& ignored) {
   json::object details;
   if (!ignored.empty()) details["ignored"] = ignored;
@@ -94,7 +101,8 @@ Case Engine::Impl::Insert(const CaseDraft& input, const WriteOptions& options) {
   CaseDraft draft = ValidateDraft(input);
   if (draft.linked_cases)
     throw Error(Status::ValidationFailed("linked_cases", "cases are linked after creation"));
-  WriteContext ctx = Context(ResolveWorkspace(*db_, options.workspace, draft.workspace).row);
+  WorkspaceRow workspace = Scope(options.workspace, draft.workspace);
+  WriteContext ctx = Context(workspace.row);
   InitialState state;
   const Workflow* workflow = &BuiltinWorkflow();
   std::optional<Workflow> from_template;
@@ -113,26 +121,52 @@ Case Engine::Impl::Insert(const CaseDraft& input, const WriteOptions& options) {
         "status", "\"" + state.status + "\" is not a status of the case's workflow"));
   state.parent_status = *parent;
   IgnoredValues ignored;
-  CaseRecord record = MakeRecord(ctx, draft, ignored, ctx.now);
-  std::vector<std::int64_t> assignees = ResolveAssignees(ctx, draft, ignored);
-  std::int64_t row = InsertCase(ctx, ids_.Next(ctx.now), record, state);
-  InsertAssignees(*db_, row, assignees);
+  std::optional<ResolvedUser> owner = ResolveOwner(ctx, draft, ignored);
+  std::vector<ResolvedUser> assignees = ResolveAssignees(ctx, draft, ignored);
+  CaseRecord record = MakeRecord(draft, owner, ctx.now);
+  Uuid id = ids_.Next(ctx.now);
+  std::int64_t row = InsertCase(ctx, id, record, state);
+  InsertAssignees(*db_, row, Rows(assignees));
   InsertTags(*db_, row, draft.tags);
-  InsertContactLinks(*db_, row, ResolveContacts(ctx, std::nullopt, draft.contacts, ignored));
+  std::vector<ContactLink> contacts = ResolveContacts(ctx, std::nullopt, draft.contacts, ignored);
+  InsertContactLinks(*db_, row, contacts);
   InsertFields(*db_, row, draft.schema);
   InsertSteps(*db_, row, draft.steps);
-  Case created = LoadCase(*db_, row);
+  // The case as LoadCase would read it back, without reading it back.
+  Case created;
+  created.id = UuidToString(id);
+  created.workspace = {workspace.workspace.id, workspace.workspace.slug};
+  created.title = std::move(draft.title);
+  created.description = std::move(draft.description);
+  created.locale = std::move(draft.locale);
+  created.reference = std::move(draft.reference);
+  created.status = state.status;
+  created.parent_status = state.parent_status;
+  created.waiting_for = draft.waiting_for;
+  created.priority = draft.priority;
+  if (owner) created.owner = std::move(owner->user);
+  for (auto& assignee : assignees) created.assignees.push_back(std::move(assignee.user));
+  created.tags = std::move(draft.tags);
+  created.metadata = std::move(draft.metadata);
+  for (auto& link : contacts) created.contacts.push_back(std::move(link.contact));
+  if (state.template_id) created.template_id = UuidToString(*state.template_id);
+  created.schema = std::move(draft.schema);
+  created.steps = std::move(draft.steps);
+  created.closure_conditions = std::move(draft.closure_conditions);
+  created.created_at = created.updated_at = ctx.now;
+  created.opened_at = record.opened_at;
+  if (state.parent_status == ParentStatus::kClosed) created.resolved_at = ctx.now;
+  created.version = 1;
   // Starting closed is entering a closed status: the same conditions hold.
   if (created.parent_status == ParentStatus::kClosed)
     RequireConditions(EvaluateConditions(created, ctx.now));
-  AppendEvent(ctx, row, options.actor, "created", CreationChanges(HistorySnapshot(created)),
-              DetailsWithIgnored(ignored));
+  AppendCreatedEvent(ctx, row, options.actor, HistorySnapshot(created), DetailsWithIgnored(ignored));
   return created;
 }
 
 Case Engine::Impl::Get(std::string_view id, const ReadOptions& options) {
   storage::ReadTransaction tx(*db_);
-  std::int64_t workspace = ResolveWorkspace(*db_, options.workspace).row;
+  std::int64_t workspace = Scope(options.workspace).row;
   return LoadCase(*db_, MustFindCase(*db_, workspace, id).row);
 }
 
@@ -244,7 +278,7 @@ Case Engine::Impl::UpdateStep(std::string_view id, std::string_view step_id, con
 
 std::vector<Event> Engine::Impl::History(std::string_view id, const ReadOptions& options) {
   storage::ReadTransaction tx(*db_);
-  std::int64_t workspace = ResolveWorkspace(*db_, options.workspace).row;
+  std::int64_t workspace = Scope(options.workspace).row;
   return LoadEvents(*db_, MustFindCase(*db_, workspace, id).row);
 }
 
@@ -262,9 +296,20 @@ std::vector<Workspace> Engine::Impl::Workspaces() {
 }
 
 
+WorkspaceRow Engine::Impl::Scope(const std::optional<std::string>& scope,
+                                 const std::optional<WorkspaceSelector>& selector) {
+  if (selector) return ResolveWorkspace(*db_, scope, selector);
+  std::string slug = scope.value_or(kDefaultWorkspace);
+  auto known = workspaces_.find(slug);
+  if (known != workspaces_.end()) return known->second;
+  WorkspaceRow found = ResolveWorkspace(*db_, scope);
+  workspaces_.emplace(std::move(slug), found);
+  return found;
+}
+
 Engine::Impl::Target Engine::Impl::Open(std::string_view id, const WriteOptions& options,
             const std::optional<WorkspaceSelector>& selector) {
-  WriteContext ctx = Context(ResolveWorkspace(*db_, options.workspace, selector).row);
+  WriteContext ctx = Context(Scope(options.workspace, selector).row);
   CaseKey key = MustFindCase(*db_, ctx.workspace, id);
   CheckExpectedVersion(key, options);
   return {ctx, key, LoadCase(*db_, key.row)};
@@ -292,8 +337,8 @@ void Engine::Impl::RecordLinks(WriteContext& ctx, std::int64_t row, const Case& 
               {{"case", other_id}});
 }
 
-CaseRecord Engine::Impl::MakeRecord(WriteContext& ctx, const CaseDraft& draft, IgnoredValues& ignored,
-                      std::optional<Timestamp> default_opened_at) {
+CaseRecord Engine::Impl::MakeRecord(const CaseDraft& draft, const std::optional<ResolvedUser>& owner,
+                                    std::optional<Timestamp> default_opened_at) {
   CaseRecord r;
   r.title = draft.title;
   r.description = draft.description;
@@ -301,16 +346,23 @@ CaseRecord Engine::Impl::MakeRecord(WriteContext& ctx, const CaseDraft& draft, I
   r.reference = draft.reference;
   r.waiting_for = draft.waiting_for;
   r.priority = draft.priority;
-  if (draft.owner) r.owner = ResolveUser(ctx, *draft.owner, "owner", ignored);
+  if (owner) r.owner = owner->row;
   r.metadata = ToJsonText(draft.metadata);
   r.closure_conditions = ConditionsText(draft.closure_conditions);
   r.opened_at = draft.opened_at ? draft.opened_at : default_opened_at;
   return r;
 }
 
-std::vector<std::int64_t> Engine::Impl::ResolveAssignees(WriteContext& ctx, const CaseDraft& draft,
-                                           IgnoredValues& ignored) {
-  std::vector<std::int64_t> users;
+std::optional<ResolvedUser> Engine::Impl::ResolveOwner(WriteContext& ctx, const CaseDraft& draft,
+                                                       IgnoredValues& ignored) {
+  if (!draft.owner) return std::nullopt;
+  return ResolveUser(ctx, *draft.owner, "owner", ignored);
+}
+
+std::vector<ResolvedUser> Engine::Impl::ResolveAssignees(WriteContext& ctx, const CaseDraft& draft,
+                                                         IgnoredValues& ignored) {
+  std::vector<ResolvedUser> users;
+  users.reserve(draft.assignees.size());
   for (std::size_t i = 0; i < draft.assignees.size(); ++i)
     users.push_back(
         ResolveUser(ctx, draft.assignees[i], "assignees[" + std::to_string(i) + "]", ignored));
@@ -324,8 +376,9 @@ Case Engine::Impl::ApplyDraft(storage::WriteTransaction& tx, Target& target, con
   WriteContext& ctx = target.ctx;
   std::int64_t row = target.key.row;
   IgnoredValues ignored;
-  UpdateCaseRecord(ctx, target.key, MakeRecord(ctx, draft, ignored, std::nullopt));
-  ReplaceAssignees(*db_, row, ResolveAssignees(ctx, draft, ignored));
+  std::optional<ResolvedUser> owner = ResolveOwner(ctx, draft, ignored);
+  UpdateCaseRecord(ctx, target.key, MakeRecord(draft, owner, std::nullopt));
+  ReplaceAssignees(*db_, row, Rows(ResolveAssignees(ctx, draft, ignored)));
   ReplaceTags(*db_, row, draft.tags);
   ReplaceContactLinks(*db_, row, ResolveContacts(ctx, row, draft.contacts, ignored));
   ReplaceFields(*db_, row, draft.schema);

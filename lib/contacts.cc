@@ -36,6 +36,12 @@ StoredContact ReadContact(storage::Stmt& row) {
           row.OptionalText(6)};
 }
 
+ContactLink Link(const ContactInput& input, const Uuid& uuid, const StoredContact& c) {
+  return {input.key, c.id,
+          CaseContact{UuidToString(uuid), input.key, input.email, c.name, c.given_name,
+                      c.family_name, c.phone}};
+}
+
 void WriteContact(WriteContext& ctx, const StoredContact& c) {
   ctx.db.Use(sql::kUpdateContact)
       .Bind(1, c.id)
@@ -46,9 +52,10 @@ void WriteContact(WriteContext& ctx, const StoredContact& c) {
       .Run();
 }
 
-std::int64_t InsertContact(WriteContext& ctx, const ContactInput& input) {
+ContactLink InsertContact(WriteContext& ctx, const ContactInput& input) {
+  Uuid uuid = ctx.ids.Next(ctx.now);
   ctx.db.Use(sql::kInsertContact)
-      .Bind(1, ctx.ids.Next(ctx.now))
+      .Bind(1, uuid)
       .Bind(2, ctx.workspace)
       .Bind(3, input.email)
       .Bind(4, input.name)
@@ -56,16 +63,21 @@ std::int64_t InsertContact(WriteContext& ctx, const ContactInput& input) {
       .Bind(6, input.family_name)
       .Bind(7, input.phone)
       .Run();
-  return ctx.db.LastInsertRowid();
+  return Link(input, uuid,
+              {ctx.db.LastInsertRowid(), input.name, input.given_name, input.family_name, input.phone});
 }
 
-std::int64_t ResolveByEmail(WriteContext& ctx, const ContactInput& input, const std::string& path,
-                            IgnoredValues& ignored) {
+ContactLink ResolveByEmail(WriteContext& ctx, const ContactInput& input, const std::string& path,
+                           IgnoredValues& ignored) {
   std::optional<StoredContact> found;
+  Uuid uuid{};
   {
     auto find = ctx.db.Use(sql::kFindContactByEmail);
     find.Bind(1, ctx.workspace).Bind(2, *input.email);
-    if (find.Step()) found = ReadContact(find);
+    if (find.Step()) {
+      found = ReadContact(find);
+      uuid = find.UuidAt(1);
+    }
   }
   if (!found) return InsertContact(ctx, input);
   bool changed = FillBlank(found->name, input.name, path + ".name", ignored);
@@ -73,21 +85,26 @@ std::int64_t ResolveByEmail(WriteContext& ctx, const ContactInput& input, const 
   changed |= FillBlank(found->family_name, input.family_name, path + ".family_name", ignored);
   changed |= FillBlank(found->phone, input.phone, path + ".phone", ignored);
   if (changed) WriteContact(ctx, *found);
-  return found->id;
+  return Link(input, uuid, *found);
 }
 
-std::int64_t ResolveWithoutEmail(WriteContext& ctx, std::optional<std::int64_t> case_row,
-                                 const ContactInput& input) {
+ContactLink ResolveWithoutEmail(WriteContext& ctx, std::optional<std::int64_t> case_row,
+                                const ContactInput& input) {
   if (case_row) {
     std::optional<std::int64_t> own;
+    Uuid uuid{};
     {
       auto find = ctx.db.Use(sql::kFindLinkedContactWithoutEmail);
       find.Bind(1, *case_row).Bind(2, input.key);
-      if (find.Step()) own = find.Int(0);
+      if (find.Step()) {
+        own = find.Int(0);
+        uuid = find.UuidAt(1);
+      }
     }
     if (own) {
-      WriteContact(ctx, {*own, input.name, input.given_name, input.family_name, input.phone});
-      return *own;
+      StoredContact updated{*own, input.name, input.given_name, input.family_name, input.phone};
+      WriteContact(ctx, updated);
+      return Link(input, uuid, updated);
     }
   }
   return InsertContact(ctx, input);
@@ -95,33 +112,37 @@ std::int64_t ResolveWithoutEmail(WriteContext& ctx, std::optional<std::int64_t> 
 
 }  // namespace
 
-std::int64_t ResolveUser(WriteContext& ctx, const UserInput& user, const std::string& path,
+ResolvedUser ResolveUser(WriteContext& ctx, const UserInput& user, const std::string& path,
                          IgnoredValues& ignored) {
   std::optional<std::int64_t> id;
+  Uuid uuid{};
   std::optional<std::string> given, family;
   {
     auto find = ctx.db.Use(sql::kFindUser);
     find.Bind(1, ctx.workspace).Bind(2, user.email);
     if (find.Step()) {
       id = find.Int(0);
+      uuid = find.UuidAt(1);
       given = find.OptionalText(3);
       family = find.OptionalText(4);
     }
   }
   if (!id) {
+    uuid = ctx.ids.Next(ctx.now);
     ctx.db.Use(sql::kInsertUser)
-        .Bind(1, ctx.ids.Next(ctx.now))
+        .Bind(1, uuid)
         .Bind(2, ctx.workspace)
         .Bind(3, user.email)
         .Bind(4, user.given_name)
         .Bind(5, user.family_name)
         .Run();
-    return ctx.db.LastInsertRowid();
+    return {ctx.db.LastInsertRowid(),
+            User{UuidToString(uuid), user.email, user.given_name, user.family_name}};
   }
   bool changed = FillBlank(given, user.given_name, path + ".given_name", ignored);
   changed |= FillBlank(family, user.family_name, path + ".family_name", ignored);
   if (changed) ctx.db.Use(sql::kUpdateUserNames).Bind(1, *id).Bind(2, given).Bind(3, family).Run();
-  return *id;
+  return {*id, User{UuidToString(uuid), user.email, std::move(given), std::move(family)}};
 }
 
 std::vector<ContactLink> ResolveContacts(WriteContext& ctx, std::optional<std::int64_t> case_row,
@@ -132,9 +153,8 @@ std::vector<ContactLink> ResolveContacts(WriteContext& ctx, std::optional<std::i
   for (std::size_t i = 0; i < contacts.size(); ++i) {
     const ContactInput& input = contacts[i];
     std::string path = "contacts[" + std::to_string(i) + "]";
-    std::int64_t id = input.email ? ResolveByEmail(ctx, input, path, ignored)
-                                  : ResolveWithoutEmail(ctx, case_row, input);
-    links.push_back({input.key, id});
+    links.push_back(input.email ? ResolveByEmail(ctx, input, path, ignored)
+                                : ResolveWithoutEmail(ctx, case_row, input));
   }
   return links;
 }

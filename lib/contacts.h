@@ -23,12 +23,17 @@ using IgnoredValues = boost::json::array;
 // The user with this (normalized) email, created on first mention. Blank
 // stored names are filled from `user`; others are kept and the offered value
 // is recorded in `ignored` under `path` ("owner.given_name").
-std::int64_t ResolveUser(WriteContext& ctx, const UserInput& user, const std::string& path,
+struct ResolvedUser {
+  std::int64_t row = 0;
+  User user;  // as stored, blanks filled
+};
+ResolvedUser ResolveUser(WriteContext& ctx, const UserInput& user, const std::string& path,
                          IgnoredValues& ignored);
 
 struct ContactLink {
   std::string key;
-  std::int64_t contact_id;
+  std::int64_t contact_id = 0;
+  CaseContact contact;  // as stored, blanks filled
 };
 
 // Links for `contacts` (paths "contacts[i]"): a contact with a known email

@@ -140,4 +140,12 @@ Result<boost::json::value> Engine::Evaluate(std::string_view formula,
   return impl_->Run([&] { return impl_->Evaluate(formula, case_id, options); });
 }
 
+Result<VerifyReport> Engine::Verify(const ReadOptions& options) const {
+  return impl_->Run([&] { return impl_->Verify(options); });
+}
+
+Result<CasePage> Engine::List(const ListQuery& query, const ReadOptions& options) const {
+  return impl_->Run([&] { return impl_->List(query, options); });
+}
+
 }  // namespace casework

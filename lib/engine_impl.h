@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <unordered_map>
 #include <vector>
 
 #include <boost/json/object.hpp>
@@ -26,6 +27,7 @@
 #include "storage/connection.h"
 #include "uuid.h"
 #include "workflow.h"
+#include "workspaces.h"
 #include "write_context.h"
 
 namespace casework {
@@ -76,6 +78,12 @@ class Engine::Impl {
   boost::json::value Evaluate(std::string_view formula, std::optional<std::string_view> case_id,
                               const ReadOptions& options);
 
+  // listing.cc
+  CasePage List(const ListQuery& query, const ReadOptions& options);
+
+  // verify.cc
+  VerifyReport Verify(const ReadOptions& options);
+
  private:
   // The case a write operation works on, as it was before.
   struct Target {
@@ -85,6 +93,10 @@ class Engine::Impl {
   };
 
   WriteContext Context(std::int64_t workspace) { return {*db_, ids_, clock_(), workspace}; }
+  // ResolveWorkspace, remembering slugs found: workspaces are never renamed
+  // or deleted, and nearly every call names one.
+  WorkspaceRow Scope(const std::optional<std::string>& scope,
+                     const std::optional<WorkspaceSelector>& selector = std::nullopt);
   // Create inside the caller's transaction.
   Case Insert(const CaseDraft& input, const WriteOptions& options);
   Target Open(std::string_view id, const WriteOptions& options,
@@ -93,9 +105,11 @@ class Engine::Impl {
               const std::vector<Change>& changes, const WriteOptions& options);
   Case ApplyDraft(storage::WriteTransaction& tx, Target& target, const CaseDraft& draft,
                   std::string_view kind, const WriteOptions& options);
-  CaseRecord MakeRecord(WriteContext& ctx, const CaseDraft& draft, IgnoredValues& ignored,
-                        std::optional<Timestamp> default_opened_at);
-  std::vector<std::int64_t> ResolveAssignees(WriteContext& ctx, const CaseDraft& draft,
+  static CaseRecord MakeRecord(const CaseDraft& draft, const std::optional<ResolvedUser>& owner,
+                               std::optional<Timestamp> default_opened_at);
+  std::optional<ResolvedUser> ResolveOwner(WriteContext& ctx, const CaseDraft& draft,
+                                           IgnoredValues& ignored);
+  std::vector<ResolvedUser> ResolveAssignees(WriteContext& ctx, const CaseDraft& draft,
                                              IgnoredValues& ignored);
   void RecordLinks(WriteContext& ctx, std::int64_t row, const Case& before, const char* kind,
                    const std::string& other_id, const WriteOptions& options);
@@ -113,6 +127,7 @@ class Engine::Impl {
   UuidGenerator ids_;
   Clock clock_;
   FormulaCache formulas_;
+  std::unordered_map<std::string, WorkspaceRow> workspaces_;
 };
 
 // ---- Guarded ----

@@ -61,11 +61,42 @@ std::vector<Change> DiffSnapshots(const json::object& before, const json::object
   return changes;
 }
 
-std::vector<Change> CreationChanges(const json::object& snapshot) {
-  std::vector<Change> changes;
-  changes.reserve(snapshot.size());
-  for (const auto& [member, value] : snapshot) changes.push_back({std::string(member), nullptr, value});
-  return changes;
+namespace {
+
+// One {"path", "before", "after"} object of the stored changes array.
+void AppendChange(std::string_view path, const json::value& before, const json::value& after,
+                  std::string& out) {
+  out += out.size() > 1 ? ",{\"path\":" : "{\"path\":";
+  AppendJsonString(path, out);
+  out += ",\"before\":";
+  AppendJsonText(before, out);
+  out += ",\"after\":";
+  AppendJsonText(after, out);
+  out += '}';
+}
+
+void InsertEvent(WriteContext& ctx, std::int64_t case_row, std::int64_t seq, std::string_view actor,
+                 std::string_view kind, const std::string& changes, const json::object& details) {
+  ctx.db.Use(sql::kInsertEvent)
+      .Bind(1, case_row)
+      .Bind(2, seq)
+      .Bind(3, Millis(ctx.now))
+      .Bind(4, actor.empty() ? std::string_view("system") : actor)
+      .Bind(5, kind)
+      .Bind(6, changes)
+      .Bind(7, details.empty() ? std::string("{}") : ToJsonText(details))
+      .Run();
+}
+
+}  // namespace
+
+void AppendCreatedEvent(WriteContext& ctx, std::int64_t case_row, std::string_view actor,
+                        const json::object& snapshot, const json::object& details) {
+  static const json::value kNull;
+  std::string changes = "[";
+  for (const auto& [member, value] : snapshot) AppendChange(member, kNull, value, changes);
+  changes += ']';
+  InsertEvent(ctx, case_row, 1, actor, "created", changes, details);
 }
 
 void AppendEvent(WriteContext& ctx, std::int64_t case_row, std::string_view actor,
@@ -77,15 +108,10 @@ void AppendEvent(WriteContext& ctx, std::int64_t case_row, std::string_view acto
     next.Bind(1, case_row);
     if (next.Step()) seq = next.Int(0);
   }
-  ctx.db.Use(sql::kInsertEvent)
-      .Bind(1, case_row)
-      .Bind(2, seq)
-      .Bind(3, Millis(ctx.now))
-      .Bind(4, actor.empty() ? std::string_view("system") : actor)
-      .Bind(5, kind)
-      .Bind(6, ToJsonText(json::value_from(changes)))
-      .Bind(7, ToJsonText(details))
-      .Run();
+  std::string text = "[";
+  for (const auto& change : changes) AppendChange(change.path, change.before, change.after, text);
+  text += ']';
+  InsertEvent(ctx, case_row, seq, actor, kind, text, details);
 }
 
 std::vector<Event> LoadEvents(storage::Connection& db, std::int64_t case_row) {

@@ -172,7 +172,7 @@ CaseDraft ApplyTemplate(CaseDraft draft, const Template& t) {
 Template Engine::Impl::CreateTemplate(const TemplateDraft& input, const WriteOptions& options) {
   TemplateDraft draft = ValidateTemplate(input);
   storage::WriteTransaction tx(*db_);
-  WriteContext ctx = Context(ResolveWorkspace(*db_, options.workspace, draft.workspace).row);
+  WriteContext ctx = Context(Scope(options.workspace, draft.workspace).row);
   Template created = InsertTemplate(ctx, ids_.Next(ctx.now), draft);
   tx.Commit();
   return created;
@@ -180,19 +180,19 @@ Template Engine::Impl::CreateTemplate(const TemplateDraft& input, const WriteOpt
 
 Template Engine::Impl::GetTemplate(std::string_view id, const ReadOptions& options) {
   storage::ReadTransaction tx(*db_);
-  return MustFindTemplate(*db_, ResolveWorkspace(*db_, options.workspace).row, id).tmpl;
+  return MustFindTemplate(*db_, Scope(options.workspace).row, id).tmpl;
 }
 
 std::vector<Template> Engine::Impl::ListTemplates(const ReadOptions& options) {
   storage::ReadTransaction tx(*db_);
-  return casework::ListTemplates(*db_, ResolveWorkspace(*db_, options.workspace).row);
+  return casework::ListTemplates(*db_, Scope(options.workspace).row);
 }
 
 Template Engine::Impl::UpdateTemplate(std::string_view id, const TemplateDraft& input,
                                       const WriteOptions& options) {
   TemplateDraft draft = ValidateTemplate(input);
   storage::WriteTransaction tx(*db_);
-  WriteContext ctx = Context(ResolveWorkspace(*db_, options.workspace, draft.workspace).row);
+  WriteContext ctx = Context(Scope(options.workspace, draft.workspace).row);
   TemplateRecord current = MustFindTemplate(*db_, ctx.workspace, id);
   if (options.expected_version && *options.expected_version != current.tmpl.version)
     throw Error(Status::Conflict(current.tmpl.version,

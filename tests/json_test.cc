@@ -910,3 +910,15 @@ TEST_CASE("merge patch edits a case shape in place") {
 
 }  // namespace
 }  // namespace casework
+
+TEST_CASE("ToJsonText escapes control characters and quotes and reads back the same") {
+  boost::json::value v = boost::json::object{
+      {"text", std::string("a\"b\\c\n\x01\x1f/\xc3\xa9", 11)}, {"n", -12}, {"u", 18446744073709551615ull},
+      {"d", 2450.5}, {"whole", 12.0}, {"list", boost::json::array{true, false, nullptr}}};
+  std::string text = casework::ToJsonText(v);
+  CHECK(text.find("\\u0001") != std::string::npos);
+  CHECK(text.find("\\u001f") != std::string::npos);
+  CHECK(text.find("2450.5") != std::string::npos);
+  CHECK(text.find("12.0") != std::string::npos);
+  CHECK(boost::json::parse(text) == v);
+}

@@ -31,6 +31,8 @@ struct Invocation {
   std::optional<std::string> case_id;
   bool dry_run = false;
   Action action;  // set by the callback of the command given
+  // How the command's output is printed; empty means cli::Finish.
+  std::function<int(const cli::Output&)> finish;
 };
 
 constexpr const char* kFooter =
@@ -180,6 +182,18 @@ void AddWorkspaceCommands(CLI::App& app, Invocation& inv) {
           [](auto& e) { return cli::ListWorkspaces(e); });
 }
 
+void AddVerifyCommand(CLI::App& app, Invocation& inv) {
+  CLI::App* verify = app.add_subcommand(
+      "verify",
+      "check the file's integrity and replay every case's history against the case; "
+      "exit 7 with the report when anything differs");
+  // A report with problems is printed as the error document, exit 7.
+  verify->callback([&inv] {
+    inv.action = [&inv](casework::Engine& e) { return cli::Verify(e, inv.ctx); };
+    inv.finish = cli::FinishVerify;
+  });
+}
+
 int UsageFailure(const CLI::App& app, const CLI::ParseError& e) {
   std::string message = e.what();
   // For a misspelt command CLI11 only says that a command is required: when
@@ -206,6 +220,7 @@ int Run(int argc, char** argv) {
   AddWorkflowCommands(app, inv);
   AddTemplateCommands(app, inv);
   AddWorkspaceCommands(app, inv);
+  AddVerifyCommand(app, inv);
 
   try {
     app.parse(argc, argv);
@@ -220,6 +235,7 @@ int Run(int argc, char** argv) {
 
   auto engine = cli::OpenDatabase(inv.ctx);
   if (!engine.ok()) return cli::Fail(engine.status());
+  if (inv.finish) return inv.finish(inv.action(**engine));
   return cli::Finish(inv.action(**engine));
 }
 

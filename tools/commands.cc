@@ -346,4 +346,26 @@ int Finish(const Output& output) {
   return kExitOk;
 }
 
+Output Verify(Engine& engine, const Context& ctx) {
+  auto report = engine.Verify(ctx.Read());
+  if (!report.ok()) return report.status();
+  return json::value_from(*report);
+}
+
+int FinishVerify(const Output& output) {
+  if (!output.ok()) return Fail(output.status());
+  const json::object* report = output->if_object();
+  const json::value* clean = report != nullptr ? report->if_contains("clean") : nullptr;
+  if (clean != nullptr && clean->is_bool() && clean->get_bool()) return Finish(output);
+  std::size_t count = 0;
+  if (const json::value* problems = report != nullptr ? report->if_contains("problems") : nullptr;
+      problems != nullptr && problems->is_array())
+    count = problems->get_array().size();
+  json::value error = json::value_from(Status::StorageError(
+      "verify found " + std::to_string(count) + " problem" + (count == 1 ? "" : "s")));
+  error.as_object()["report"] = *output;
+  PrintError(error);
+  return kExitStorage;
+}
+
 }  // namespace casework::cli

@@ -102,6 +102,15 @@ Output UpdateTemplate(Engine& engine, const Context& ctx, const std::string& id,
 Output GetTemplate(Engine& engine, const Context& ctx, const std::string& id);
 Output ListTemplates(Engine& engine, const Context& ctx);
 
+// verify: the report of Engine::Verify (casework/verify.h), whatever it
+// found; an error only when the check could not run.
+Output Verify(Engine& engine, const Context& ctx);
+
+// Prints verify's output: a clean report on stdout (exit 0); a report with
+// problems inside the error document {"error": {"code": "storage_error",
+// "message", "report"}} on stderr (exit 7); an error as Finish does.
+int FinishVerify(const Output& output);
+
 // Reads a JSON document from a file, or from stdin for "-". An unreadable
 // file and malformed JSON are kValidationFailed.
 Result<boost::json::value> ReadJson(const std::string& file);

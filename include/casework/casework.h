@@ -8,6 +8,7 @@
 #include "casework/formula.h"
 #include "casework/history.h"
 #include "casework/json.h"
+#include "casework/listing.h"
 #include "casework/options.h"
 #include "casework/result.h"
 #include "casework/status.h"
@@ -16,6 +17,7 @@
 #include "casework/time.h"
 #include "casework/transition.h"
 #include "casework/user.h"
+#include "casework/verify.h"
 #include "casework/workspace.h"
 
 #endif  // CASEWORK_CASEWORK_H_

@@ -28,11 +28,13 @@
 
 #include "casework/case.h"
 #include "casework/history.h"
+#include "casework/listing.h"
 #include "casework/options.h"
 #include "casework/result.h"
 #include "casework/status.h"
 #include "casework/template.h"
 #include "casework/transition.h"
+#include "casework/verify.h"
 #include "casework/workspace.h"
 
 namespace casework {
@@ -145,6 +147,22 @@ class Engine {
   Result<Workspace> CreateWorkspace(std::string_view slug,
                                     std::string_view name);
   Result<std::vector<Workspace>> ListWorkspaces() const;
+
+  // Checks the file (integrity_check, foreign_key_check) and replays every
+  // case's history against the stored case, reporting each difference (see
+  // verify.h). Reads one snapshot and changes nothing. With
+  // options.workspace set, only that workspace's cases are replayed; by
+  // default every workspace's are. A damaged file is a report with
+  // problems where it can be read, kStorageError where it cannot.
+  Result<VerifyReport> Verify(const ReadOptions& options = {}) const;
+
+  // Lists the cases of the operation's workspace that match `query`, one
+  // page of them, with the total count (DOMAIN.md §4, docs/LISTING.md).
+  // kValidationFailed names a bad parameter ("page[size]", "sort",
+  // "filter.and[1].op", "after"); kNotFound for an unknown workspace[...].
+  // Reads one consistent snapshot; changes nothing (except that it first
+  // indexes, for `q`, cases changed by another program than casework).
+  Result<CasePage> List(const ListQuery& query, const ReadOptions& options = {}) const;
 
   class Impl;
 

@@ -83,6 +83,10 @@ Event tag_invoke(boost::json::value_to_tag<Event>, const boost::json::value& v);
 // doubles take their shortest decimal form ("2450.5", not "2.4505E3").
 std::string ToJsonText(const boost::json::value& value);
 
+// The same, appended to `out`; AppendJsonString writes one JSON string.
+void AppendJsonText(const boost::json::value& value, std::string& out);
+void AppendJsonString(std::string_view text, std::string& out);
+
 // Templates and transitions. A template payload has name, statuses
 // ([{name, parent_status}]), initial_status, transitions ([{from, to,
 // name}]), schema, steps, closure_conditions, priority and, for create,

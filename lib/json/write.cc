@@ -1,6 +1,8 @@
-// JSON text out. Boost.JSON 1.81 writes every double in exponent form
-// (2450.5 becomes "2.4505E3"); people and scripts read casework's output, so
-// doubles are written here in their shortest round-trip decimal form.
+// JSON text out, written here rather than by boost::json::serialize for two
+// reasons: Boost.JSON 1.81 writes every double in exponent form (2450.5
+// becomes "2.4505E3"), and people and scripts read casework's output; and
+// history events are written on every change, so this is a hot path that
+// must not allocate per member.
 #include <charconv>
 #include <cmath>
 #include <string>
@@ -26,10 +28,59 @@ void WriteDouble(double d, std::string& out) {
   if (text.find_first_of(".eEn") == std::string_view::npos) out += ".0";
 }
 
+template <typename Integer>
+void WriteInteger(Integer i, std::string& out) {
+  char buffer[24];
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, i);
+  out.append(buffer, end);
+}
+
+void WriteString(std::string_view s, std::string& out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  std::size_t plain = 0;  // start of the run not yet copied
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.data() + plain, i - plain);
+    plain = i + 1;
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        out += "\\u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 0xf];
+    }
+  }
+  out.append(s.data() + plain, s.size() - plain);
+  out += '"';
+}
+
 void Write(const json::value& v, std::string& out) {
   switch (v.kind()) {
+    case json::kind::null:
+      out += "null";
+      return;
+    case json::kind::bool_:
+      out += v.get_bool() ? "true" : "false";
+      return;
+    case json::kind::int64:
+      WriteInteger(v.get_int64(), out);
+      return;
+    case json::kind::uint64:
+      WriteInteger(v.get_uint64(), out);
+      return;
     case json::kind::double_:
       WriteDouble(v.get_double(), out);
+      return;
+    case json::kind::string:
+      WriteString(v.get_string(), out);
       return;
     case json::kind::array: {
       out += '[';
@@ -48,20 +99,21 @@ void Write(const json::value& v, std::string& out) {
       for (const auto& member : v.get_object()) {
         if (!first) out += ',';
         first = false;
-        out += json::serialize(member.key());
+        WriteString(member.key(), out);
         out += ':';
         Write(member.value(), out);
       }
       out += '}';
       return;
     }
-    default:
-      out += json::serialize(v);
-      return;
   }
 }
 
 }  // namespace
+
+void AppendJsonText(const json::value& value, std::string& out) { Write(value, out); }
+
+void AppendJsonString(std::string_view text, std::string& out) { WriteString(text, out); }
 
 std::string ToJsonText(const json::value& value) {
   std::string out;

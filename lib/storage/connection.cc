@@ -11,6 +11,7 @@
 
 #include "casework/status.h"
 #include "storage/migrations.h"
+#include "storage/search.h"
 
 namespace casework::storage {
 
@@ -104,6 +105,12 @@ std::optional<Uuid> Stmt::OptionalUuid(int column) const {
 
 namespace {
 
+// See SetConnectionHookForTesting.
+std::function<void(sqlite3*)>& ConnectionHook() {
+  static std::function<void(sqlite3*)> hook;
+  return hook;
+}
+
 bool IsBusy(const SQLite::Exception& e) {
   int code = e.getErrorCode() & 0xff;
   return code == SQLITE_BUSY || code == SQLITE_LOCKED;
@@ -172,6 +179,7 @@ std::unique_ptr<Connection> Connection::Open(const std::string& path, const Opti
     Migrate(db);  // re-reads the version: another process may have migrated
     tx.Commit();
   }
+  if (ConnectionHook()) ConnectionHook()(db.getHandle());
   return connection;
 }
 
@@ -187,6 +195,25 @@ Stmt Connection::Use(const char* sql) {
   return Stmt(slot.get());
 }
 
+Stmt Connection::UseDynamic(const std::string& sql) {
+  if (auto found = dynamic_index_.find(sql); found != dynamic_index_.end()) {
+    dynamic_.splice(dynamic_.begin(), dynamic_, found->second);
+    return Stmt(found->second->second.get());
+  }
+  sqlite3_stmt* statement = nullptr;
+  int rc = sqlite3_prepare_v3(db_.getHandle(), sql.data(), static_cast<int>(sql.size()),
+                              SQLITE_PREPARE_PERSISTENT, &statement, nullptr);
+  if (rc != SQLITE_OK) throw SQLite::Exception(db_.getHandle(), rc);
+  Prepared prepared(statement);
+  if (dynamic_.size() >= kDynamicCapacity) {
+    dynamic_index_.erase(dynamic_.back().first);
+    dynamic_.pop_back();
+  }
+  dynamic_.emplace_front(sql, std::move(prepared));
+  dynamic_index_.emplace(dynamic_.front().first, dynamic_.begin());
+  return Stmt(dynamic_.front().second.get());
+}
+
 // ---- Transactions ----
 
 WriteTransaction::WriteTransaction(Connection& connection) : connection_(connection) {
@@ -200,6 +227,8 @@ WriteTransaction::~WriteTransaction() {
 }
 
 void WriteTransaction::Commit() {
+  // The full-text index follows the rows in the same transaction.
+  IndexPendingCases(connection_);
   connection_.Exec("COMMIT");
   open_ = false;
 }
@@ -209,5 +238,11 @@ ReadTransaction::ReadTransaction(Connection& connection) : connection_(connectio
 }
 
 ReadTransaction::~ReadTransaction() { connection_.database().tryExec("COMMIT"); }
+
+// ---- Fault injection ----
+
+void SetConnectionHookForTesting(std::function<void(sqlite3*)> hook) {
+  ConnectionHook() = std::move(hook);
+}
 
 }  // namespace casework::storage

@@ -7,6 +7,8 @@
 #define CASEWORK_LIB_STORAGE_CONNECTION_H_
 
 #include <cstdint>
+#include <functional>
+#include <list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -88,6 +90,15 @@ class Connection {
   // the constants of sql.h.
   Stmt Use(const char* sql);
 
+  // The statement for SQL text composed at run time (the list query
+  // compiler's), prepared on first use and reused while it is among the
+  // kDynamicCapacity texts used most recently; the least recently used one is
+  // finalized to make room. The text must hold no user values: bind them.
+  // A statement borrowed from here stays valid until kDynamicCapacity other
+  // texts have been used, so borrow few at a time.
+  Stmt UseDynamic(const std::string& sql);
+  static constexpr std::size_t kDynamicCapacity = 256;
+
   // Runs SQL text without rows (pragmas, DDL, BEGIN/COMMIT).
   void Exec(const char* sql) { db_.exec(sql); }
 
@@ -106,6 +117,11 @@ class Connection {
   // database closes, or closing fails.
   SQLite::Database db_;
   std::unordered_map<const char*, Prepared> cache_;
+  // UseDynamic's cache: most recently used first; the index's keys view the
+  // texts held by the list's nodes, which never move.
+  std::list<std::pair<std::string, Prepared>> dynamic_;
+  std::unordered_map<std::string_view, std::list<std::pair<std::string, Prepared>>::iterator>
+      dynamic_index_;
 };
 
 // BEGIN IMMEDIATE ... COMMIT. Taking the write lock up front means a
@@ -136,6 +152,16 @@ class ReadTransaction {
  private:
   Connection& connection_;
 };
+
+// ---- Fault injection, for tests ----
+//
+// When set, Open calls `hook` with the SQLite handle of every connection it
+// makes, after the pragmas and migrations and before anything else uses it.
+// Tests inject faults through it: PRAGMA max_page_count for a full disk,
+// PRAGMA query_only for a file that turned read-only. An empty function
+// (the default) does nothing. Not synchronized: set it while no connection
+// is being opened.
+void SetConnectionHookForTesting(std::function<void(sqlite3*)> hook);
 
 }  // namespace casework::storage
 

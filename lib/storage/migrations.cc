@@ -44,8 +44,13 @@ void CreateListIndexes(SQLite::Database& db) { db.exec(sql::kSchemaV2); }
 // 3: templates and their versions.
 void CreateTemplates(SQLite::Database& db) { db.exec(sql::kSchemaV3); }
 
+// 4: list indexes ordered like list pages, and the full-text search index
+// (filled with the existing cases).
+void CreateSearch(SQLite::Database& db) { db.exec(sql::kSchemaV4); }
+
 using Migration = void (*)(SQLite::Database&);
-constexpr Migration kMigrations[] = {CreateTables, CreateListIndexes, CreateTemplates};
+constexpr Migration kMigrations[] = {CreateTables, CreateListIndexes, CreateTemplates,
+                                     CreateSearch};
 
 }  // namespace
 

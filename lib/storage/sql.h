@@ -177,6 +177,92 @@ CREATE TABLE template_versions (
 ALTER TABLE cases ADD COLUMN template_version INTEGER;
 )sql";
 
+// Version 4: listing at index speed, and full-text search.
+//
+// List indexes. Every list query is scoped by workspace_id and, unless it
+// names `archived`, filters on archived_at; pages are ordered by a sort key
+// and then by uuid (the public id, ties broken in the sort's direction).
+// These indexes end in (created_at | updated_at, uuid, archived_at), so that
+//  - the default page (-created_at) and a keyset page after a cursor read
+//    the index in order and stop after page[size] rows, whatever the page;
+//  - counting a workspace's live cases, or those of a status, reads the
+//    index alone (covering: archived_at is in it), never the table.
+// They replace the version-2 indexes that were their prefixes.
+//
+// Full-text search. case_search is an FTS5 index (rowid = cases.id) over
+// title, description, reference and the names of the linked contacts;
+// unicode61 folds case and strips diacritics ("Élodie" matches "elodie").
+// SQLite (3.40) refuses FTS5 writes inside triggers under PRAGMA
+// trusted_schema=OFF, which every casework connection sets, so the triggers
+// below only note which cases changed, in case_search_pending, and every
+// write transaction re-indexes those cases just before COMMIT (storage/
+// search.cc, called by WriteTransaction::Commit): the index changes in the
+// same transaction as the rows it mirrors. A contact's name change marks
+// every case linking the contact. The migration indexes existing cases.
+inline constexpr char kSchemaV4[] = R"sql(
+DROP INDEX cases_by_created;
+DROP INDEX cases_by_updated;
+DROP INDEX cases_by_parent_status;
+DROP INDEX cases_by_status;
+CREATE INDEX cases_list_created ON cases (workspace_id, created_at, uuid, archived_at);
+CREATE INDEX cases_list_updated ON cases (workspace_id, updated_at, uuid, archived_at);
+CREATE INDEX cases_list_parent_status
+  ON cases (workspace_id, parent_status, created_at, uuid, archived_at);
+CREATE INDEX cases_list_status ON cases (workspace_id, status, created_at, uuid, archived_at);
+
+CREATE VIRTUAL TABLE case_search USING fts5 (
+  title, description, reference, contacts,
+  tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TABLE case_search_pending (case_id INTEGER PRIMARY KEY);
+CREATE TRIGGER case_search_case_inserted AFTER INSERT ON cases BEGIN
+  INSERT OR IGNORE INTO case_search_pending (case_id) VALUES (new.id);
+END;
+CREATE TRIGGER case_search_case_updated
+  AFTER UPDATE OF title, description, reference ON cases BEGIN
+  INSERT OR IGNORE INTO case_search_pending (case_id) VALUES (new.id);
+END;
+CREATE TRIGGER case_search_case_deleted AFTER DELETE ON cases BEGIN
+  INSERT OR IGNORE INTO case_search_pending (case_id) VALUES (old.id);
+END;
+CREATE TRIGGER case_search_contact_linked AFTER INSERT ON case_contacts BEGIN
+  INSERT OR IGNORE INTO case_search_pending (case_id) VALUES (new.case_id);
+END;
+CREATE TRIGGER case_search_contact_unlinked AFTER DELETE ON case_contacts BEGIN
+  INSERT OR IGNORE INTO case_search_pending (case_id) VALUES (old.case_id);
+END;
+CREATE TRIGGER case_search_contact_relinked AFTER UPDATE ON case_contacts BEGIN
+  INSERT OR IGNORE INTO case_search_pending (case_id) VALUES (old.case_id);
+  INSERT OR IGNORE INTO case_search_pending (case_id) VALUES (new.case_id);
+END;
+CREATE TRIGGER case_search_contact_renamed
+  AFTER UPDATE OF name, given_name, family_name ON contacts BEGIN
+  INSERT OR IGNORE INTO case_search_pending (case_id)
+    SELECT case_id FROM case_contacts WHERE contact_id = new.id;
+END;
+INSERT INTO case_search (rowid, title, description, reference, contacts)
+  SELECT c.id, c.title, c.description, c.reference,
+    (SELECT group_concat(coalesce(ct.name, '') || ' ' || coalesce(ct.given_name, '') || ' ' ||
+                         coalesce(ct.family_name, ''), ' ')
+       FROM case_contacts cc JOIN contacts ct ON ct.id = cc.contact_id
+      WHERE cc.case_id = c.id)
+  FROM cases c;
+)sql";
+
+// ---- Full-text search upkeep (storage/search.cc) ----
+
+inline constexpr char kSearchPending[] = "SELECT EXISTS (SELECT 1 FROM case_search_pending)";
+inline constexpr char kSearchDropPending[] =
+    "DELETE FROM case_search WHERE rowid IN (SELECT case_id FROM case_search_pending)";
+inline constexpr char kSearchIndexPending[] =
+    "INSERT INTO case_search (rowid, title, description, reference, contacts) "
+    "SELECT c.id, c.title, c.description, c.reference, "
+    "(SELECT group_concat(coalesce(ct.name, '') || ' ' || coalesce(ct.given_name, '') || ' ' || "
+    "coalesce(ct.family_name, ''), ' ') "
+    "FROM case_contacts cc JOIN contacts ct ON ct.id = cc.contact_id WHERE cc.case_id = c.id) "
+    "FROM case_search_pending p JOIN cases c ON c.id = p.case_id";
+inline constexpr char kSearchClearPending[] = "DELETE FROM case_search_pending";
+
 // ---- Workspaces ----
 
 inline constexpr char kFindWorkspaceBySlug[] =
@@ -338,6 +424,16 @@ inline constexpr char kInsertEvent[] =
 inline constexpr char kSelectEvents[] =
     "SELECT seq, at, actor, kind, changes, details FROM case_events "
     "WHERE case_id = ?1 ORDER BY seq";
+
+// ---- Verify ----
+
+// At most 100 lines; a sound file gives the single row "ok".
+inline constexpr char kIntegrityCheck[] = "PRAGMA integrity_check(100)";
+// One row (table, rowid, parent, fkid) per reference to a missing row.
+inline constexpr char kForeignKeyCheck[] = "PRAGMA foreign_key_check";
+// Every case of workspace ?1, or of all workspaces when ?1 is NULL.
+inline constexpr char kSelectCasesToVerify[] =
+    "SELECT id, uuid FROM cases WHERE ?1 IS NULL OR workspace_id = ?1 ORDER BY id";
 
 }  // namespace casework::storage::sql
 

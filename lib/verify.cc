@@ -1,0 +1,234 @@
+// Verify: the file's own checks, then every case's history replayed against
+// the stored case (see casework/verify.h for the rules).
+#include "casework/verify.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <exception>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <boost/json.hpp>
+
+#include <SQLiteCpp/Exception.h>
+
+#include "casework/json.h"
+#include "engine_impl.h"
+#include "history.h"
+#include "storage/sql.h"
+#include "workspaces.h"
+
+namespace casework {
+namespace {
+
+namespace json = boost::json;
+namespace sql = storage::sql;
+
+// Past this many, the report says how many more there were instead.
+constexpr std::size_t kMaxProblems = 1000;
+
+class Problems {
+ public:
+  explicit Problems(std::vector<VerifyProblem>& out) : out_(out) {}
+  Problems(const Problems&) = delete;
+  Problems& operator=(const Problems&) = delete;
+
+  // Says how many were left out, if any.
+  void Close() {
+    if (dropped_ > 0)
+      out_.push_back({{}, "report", nullptr, nullptr,
+                      std::to_string(dropped_) + " more problems not listed"});
+    dropped_ = 0;
+  }
+
+  void Add(std::string case_id, std::string member, json::value expected, json::value actual,
+           std::string message) {
+    if (out_.size() >= kMaxProblems) {
+      ++dropped_;
+      return;
+    }
+    out_.push_back({std::move(case_id), std::move(member), std::move(expected), std::move(actual),
+                    std::move(message)});
+  }
+
+ private:
+  std::vector<VerifyProblem>& out_;
+  std::size_t dropped_ = 0;
+};
+
+// The element of `array` whose member `name` is `id`, if any.
+json::value* ElementWith(json::array& array, std::string_view name, std::string_view id) {
+  for (json::value& item : array) {
+    if (!item.is_object()) continue;
+    const json::value* v = item.as_object().if_contains(name);
+    if (v != nullptr && v->is_string() && v->get_string() == id) return &item;
+  }
+  return nullptr;
+}
+
+// Replays `events` from {}; describes the first change it cannot apply.
+struct Replayed {
+  json::object state;
+  std::optional<std::string> error;
+};
+
+Replayed Replay(const std::vector<Event>& events) {
+  Replayed r;
+  for (const Event& e : events) {
+    for (const Change& change : e.changes) {
+      std::string_view path = change.path;
+      std::size_t dot = path.find('.');
+      if (dot == std::string_view::npos) {
+        r.state[path] = change.after;
+        continue;
+      }
+      std::string_view head = path.substr(0, dot), key = path.substr(dot + 1);
+      const char* array = head == "data" ? "schema" : head == "steps" ? "steps" : nullptr;
+      json::value* element = nullptr;
+      if (array != nullptr) {
+        json::value* list = r.state.if_contains(array);
+        if (list != nullptr && list->is_array())
+          element = ElementWith(list->as_array(), head == "data" ? "key" : "id", key);
+      }
+      if (element == nullptr) {
+        r.error = "event " + std::to_string(e.seq) + " (" + e.kind + ") changes \"" +
+                  std::string(path) + "\", which the events before it do not define";
+        return r;
+      }
+      if (head == "data")
+        element->as_object()["value"] = change.after;
+      else
+        *element = change.after;
+    }
+  }
+  return r;
+}
+
+// Contacts and users are shared records: compare which ones a case links.
+json::value AsLink(const json::value& person, std::initializer_list<const char*> keep) {
+  if (!person.is_object()) return person;
+  json::object link;
+  for (const char* member : keep) {
+    const json::value* v = person.as_object().if_contains(member);
+    link[member] = v != nullptr ? *v : json::value(nullptr);
+  }
+  return link;
+}
+
+void SharedRecordsAsLinks(json::object& snapshot) {
+  if (json::value* contacts = snapshot.if_contains("contacts"); contacts && contacts->is_array())
+    for (json::value& c : contacts->as_array()) c = AsLink(c, {"id", "key", "email"});
+  if (json::value* users = snapshot.if_contains("assignees"); users && users->is_array())
+    for (json::value& u : users->as_array()) u = AsLink(u, {"id", "email"});
+  if (json::value* owner = snapshot.if_contains("owner"))
+    *owner = AsLink(*owner, {"id", "email"});
+}
+
+void CheckCase(storage::Connection& db, std::int64_t row, const std::string& id,
+               VerifyReport& report, Problems& problems) {
+  Case stored = LoadCase(db, row);
+  std::vector<Event> events = LoadEvents(db, row);
+  ++report.cases;
+  report.events += static_cast<std::int64_t>(events.size());
+
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    if (events[i].seq != static_cast<std::int64_t>(i + 1)) {
+      problems.Add(id, "history", json::value(static_cast<std::int64_t>(i + 1)),
+                   json::value(events[i].seq), "event numbers are not 1, 2, ... without a gap");
+      break;
+    }
+  }
+  if (events.empty() || events.front().kind != "created")
+    problems.Add(id, "history", json::value("created"),
+                 events.empty() ? json::value(nullptr) : json::value(events.front().kind),
+                 "the history does not start with a created event");
+  if (stored.version != static_cast<std::int64_t>(events.size()))
+    problems.Add(id, "version", json::value(static_cast<std::int64_t>(events.size())),
+                 json::value(stored.version),
+                 "the version is not the number of events (one per change)");
+
+  Replayed replayed = Replay(events);
+  if (replayed.error) {
+    problems.Add(id, "history", nullptr, nullptr, *replayed.error);
+    return;
+  }
+  json::object expected = std::move(replayed.state);
+  json::object actual = HistorySnapshot(stored);
+  SharedRecordsAsLinks(expected);
+  SharedRecordsAsLinks(actual);
+  static const json::value kNull;
+  for (const auto& [member, value] : actual) {
+    const json::value* want = expected.if_contains(member);
+    const json::value& e = want != nullptr ? *want : kNull;
+    if (e != value) problems.Add(id, member, e, value, "the stored value is not the history's");
+  }
+  for (const auto& [member, value] : expected)
+    if (!actual.contains(member))
+      problems.Add(id, member, value, nullptr, "the history records a member the case lacks");
+}
+
+}  // namespace
+
+VerifyReport Engine::Impl::Verify(const ReadOptions& options) {
+  VerifyReport report;
+  Problems problems(report.problems);
+  storage::ReadTransaction tx(*db_);
+
+  {
+    auto check = db_->Use(sql::kIntegrityCheck);
+    while (check.Step()) {
+      std::string line = check.Text(0);
+      if (line != "ok") problems.Add({}, "integrity_check", nullptr, nullptr, std::move(line));
+    }
+  }
+  {
+    auto check = db_->Use(sql::kForeignKeyCheck);
+    while (check.Step())
+      problems.Add({}, "foreign_key_check", nullptr, nullptr,
+                   "row " + check.Text(1) + " of " + check.Text(0) + " refers to a missing row of " +
+                       check.Text(2));
+  }
+
+  auto cases = db_->Use(sql::kSelectCasesToVerify);
+  if (options.workspace)
+    cases.Bind(1, ResolveWorkspace(*db_, options.workspace).row);
+  else
+    cases.BindNull(1);
+  while (cases.Step()) {
+    std::int64_t row = cases.Int(0);
+    std::string id = UuidToString(cases.UuidAt(1));
+    // One unreadable case must not hide the others.
+    try {
+      CheckCase(*db_, row, id, report, problems);
+    } catch (const Error& e) {
+      problems.Add(id, "history", nullptr, nullptr, "cannot read the case: " + e.status().message());
+    } catch (const SQLite::Exception& e) {
+      int primary = e.getErrorCode() & 0xff;
+      if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_NOMEM) throw;
+      problems.Add(id, "history", nullptr, nullptr, std::string("cannot read the case: ") + e.what());
+    }
+  }
+  problems.Close();
+  return report;
+}
+
+void tag_invoke(json::value_from_tag, json::value& out, const VerifyProblem& p) {
+  out = json::object{{"case_id", p.case_id.empty() ? json::value(nullptr) : json::value(p.case_id)},
+                     {"member", p.member},
+                     {"expected", p.expected},
+                     {"actual", p.actual},
+                     {"message", p.message}};
+}
+
+void tag_invoke(json::value_from_tag, json::value& out, const VerifyReport& r) {
+  out = json::object{{"clean", r.clean()},
+                     {"cases", r.cases},
+                     {"events", r.events},
+                     {"problems", json::value_from(r.problems)}};
+}
+
+}  // namespace casework
