@@ -14,14 +14,17 @@
 //
 // The cursor (grammar): base64url( JSON "~" FNV-1a-64 of the JSON, in hex ),
 // the JSON being {"v": 1, "s": normalized sort, "k": the last row's sort
-// key (null, integer, number or string), "i": its id}. The checksum rejects
-// an altered or truncated cursor; it is not a secret (nothing is gained by
-// forging one: values are bound and the workspace scope still applies).
+// key (null, integer or string) or "d": a REAL key's IEEE-754 bits in 16 hex
+// digits, "i": its id}. The checksum rejects an altered or truncated
+// cursor; it is not a secret (nothing is gained by forging one: values are
+// bound and the workspace scope still applies).
 #include "listing.h"
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cctype>
+#include <cmath>
 #include <cstdio>
 #include <limits>
 
@@ -826,9 +829,19 @@ std::string Hex64(std::uint64_t value) {
 
 json::value KeyJson(const SqlValue& key) {
   if (auto i = std::get_if<std::int64_t>(&key)) return *i;
-  if (auto d = std::get_if<double>(&key)) return *d;
   if (auto s = std::get_if<std::string>(&key)) return json::value(*s);
   return nullptr;
+}
+
+std::optional<std::uint64_t> FromHex64(std::string_view text) {
+  if (text.size() != 16) return std::nullopt;
+  std::uint64_t value = 0;
+  for (char c : text) {
+    int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    if (digit < 0) return std::nullopt;
+    value = value << 4 | static_cast<std::uint64_t>(digit);
+  }
+  return value;
 }
 
 struct Cursor {
@@ -856,9 +869,10 @@ Cursor DecodeCursor(std::string_view text, const Sort& sort) {
   const json::value* v = o.if_contains("v");
   const json::value* s = o.if_contains("s");
   const json::value* k = o.if_contains("k");
+  const json::value* d = o.if_contains("d");  // a REAL key, as its bits
   const json::value* i = o.if_contains("i");
-  if (o.size() != 4 || !v || !s || !k || !i || !v->is_int64() || v->get_int64() != 1 ||
-      !s->is_string() || !i->is_string())
+  if (o.size() != 4 || !v || !s || (k == nullptr) == (d == nullptr) || !i || !v->is_int64() ||
+      v->get_int64() != 1 || !s->is_string() || !i->is_string())
     return bad("content");
   if (s->get_string() != sort.normalized)
     Invalid("after", "the cursor was made for sort \"" + std::string(s->get_string()) +
@@ -868,13 +882,18 @@ Cursor DecodeCursor(std::string_view text, const Sort& sort) {
   if (!id) return bad("id");
   cursor.id = *id;
   const KeyKind kind = sort.spec->key;
-  if (k->is_null()) {
+  if (d != nullptr) {
+    std::optional<std::uint64_t> bits;
+    if (d->is_string()) bits = FromHex64(d->get_string());
+    if (!bits || kind != KeyKind::kAny) return bad("key");
+    const double real = std::bit_cast<double>(*bits);
+    if (!std::isfinite(real)) return bad("key");
+    cursor.key = real;
+  } else if (k->is_null()) {
     if (!sort.spec->nullable) return bad("key");
     cursor.key = nullptr;
   } else if (k->is_int64() && kind != KeyKind::kText) {
     cursor.key = k->get_int64();
-  } else if (k->is_double() && kind == KeyKind::kAny) {
-    cursor.key = k->get_double();
   } else if (k->is_string() && kind != KeyKind::kInteger) {
     cursor.key = std::string(k->get_string());
   } else {
@@ -1041,12 +1060,16 @@ class FilterCompiler {
                                 path + ".value", values_));
       return leaves;
     }
-    // Penbox's equality form: every member an eq.
+    // Penbox's equality form: every member an eq (and a node: the first is
+    // the object's).
+    bool first = true;
     for (const auto& member : o) {
       std::string member_path = path + "." + std::string(member.key());
       auto ref = FindField(member.key());
       if (!ref) Invalid(member_path, "unknown field " + Quoted(member.key()));
-      if (++nodes_ > kMaxNodes) Invalid("filter", "more than " + std::to_string(kMaxNodes) + " nodes");
+      if (!first && ++nodes_ > kMaxNodes)
+        Invalid("filter", "more than " + std::to_string(kMaxNodes) + " nodes");
+      first = false;
       if (member.value().is_array() || member.value().is_object())
         Invalid(member_path, "must be a single value (use {\"field\", \"op\": \"in\", ...})");
       leaves.push_back(
@@ -1147,7 +1170,11 @@ std::string EncodeCursor(std::string_view sort, const SqlValue& key, const Uuid&
   json::object o;
   o["v"] = 1;
   o["s"] = sort;
-  o["k"] = KeyJson(key);
+  // A REAL travels as its bits: text would round-trip only approximately.
+  if (auto real = std::get_if<double>(&key))
+    o["d"] = Hex64(std::bit_cast<std::uint64_t>(*real));
+  else
+    o["k"] = KeyJson(key);
   o["i"] = UuidToString(id);
   std::string payload = json::serialize(o);
   return Base64UrlEncode(payload + "~" + Hex64(Fnv1a(payload)));

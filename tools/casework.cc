@@ -11,6 +11,7 @@
 #include <functional>
 #include <optional>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -194,6 +195,70 @@ void AddVerifyCommand(CLI::App& app, Invocation& inv) {
   });
 }
 
+// list: the filters of DOMAIN.md §4 as flags, each passed on as the Penbox
+// parameter it names; ListQueryFromJson checks the values (exit 5).
+void AddListCommand(CLI::App& app, Invocation& inv) {
+  auto args = std::make_shared<cli::ListArgs>();
+  CLI::App* list = Command(
+      app, "list", "list cases: filters, --filter, --q, pages, --sort, --after", inv,
+      [&inv, args](auto& e) { return cli::ListCases(e, inv.ctx, *args); });
+  struct Flag {
+    const char* flag;
+    const char* param;
+    const char* type;
+    const char* help;
+  };
+  static constexpr Flag kFlags[] = {
+      {"--template-id", "template[id]", "UUID", "cases made from this template"},
+      {"--status", "status", "STATUS", "the custom status, exactly"},
+      {"--parent-status", "parent_status", "PARENT", "draft, pending, in_progress or closed"},
+      {"--waiting-for", "waiting_for", "WHO", "none, owner or contact"},
+      {"--reference", "reference", "REF", "the reference, exactly"},
+      {"--owner-id", "owner[id]", "UUID", "the owner's id"},
+      {"--owner-email", "owner[email]", "EMAIL", "the owner's email (any case)"},
+      {"--contact-given-name", "contact[given_name]", "NAME", "a linked contact's given name"},
+      {"--contact-family-name", "contact[family_name]", "NAME",
+       "a linked contact's family name"},
+      {"--contact-email", "contact[email]", "EMAIL", "a linked contact's email (any case)"},
+      {"--priority", "priority", "PRIORITY", "critical, high, medium, low or info"},
+      {"--tag", "tag", "TAG", "cases with this tag"},
+      {"--assignee-email", "assignee[email]", "EMAIL", "an assignee's email (any case)"},
+      {"--created-after", "created_at[after]", "TIME",
+       "created at or after (RFC 3339, or YYYY-MM-DD for midnight UTC)"},
+      {"--created-before", "created_at[before]", "TIME", "created before"},
+      {"--updated-after", "updated_at[after]", "TIME", "updated at or after"},
+      {"--updated-before", "updated_at[before]", "TIME", "updated before"},
+      {"--filter", "filter", "JSON",
+       "advanced filter (and/or/not of {field, op, value}, or {field: value}); replaces the "
+       "other filters, --archived included"},
+      {"--q", "q", "TEXT", "full-text search: every word, as a prefix, in title, description, "
+                           "reference or contact names"},
+      {"--page", "page[number]", "N", "page number, from 1 (default 1)"},
+      {"--page-size", "page[size]", "N", "cases per page, 1 to 100 (default 10)"},
+      {"--sort", "sort", "FIELD",
+       "created_at, updated_at, opened_at, resolved_at, title, reference, status, "
+       "parent_status, priority or data.KEY; - prefix descends (default -created_at)"},
+      {"--after", "after", "CURSOR", "the page after this next_cursor of an earlier page"},
+  };
+  for (const Flag& f : kFlags) {
+    list->add_option_function<std::string>(
+            f.flag,
+            [args, param = f.param](const std::string& value) {
+              args->params.emplace_back(param, value);
+            },
+            f.help)
+        ->type_name(f.type);
+  }
+  // --archived lists only archived cases; --archived=false (the default)
+  // only the others.
+  list->add_option_function<std::string>(
+          "--archived",
+          [args](const std::string& value) { args->params.emplace_back("archived", value); },
+          "only archived cases (--archived=false: only the others, the default)")
+      ->expected(0, 1)
+      ->default_str("true");
+}
+
 int UsageFailure(const CLI::App& app, const CLI::ParseError& e) {
   std::string message = e.what();
   // For a misspelt command CLI11 only says that a command is required: when
@@ -220,6 +285,7 @@ int Run(int argc, char** argv) {
   AddWorkflowCommands(app, inv);
   AddTemplateCommands(app, inv);
   AddWorkspaceCommands(app, inv);
+  AddListCommand(app, inv);
   AddVerifyCommand(app, inv);
 
   try {

@@ -12,6 +12,7 @@
 #include <boost/json.hpp>
 
 #include "casework/json.h"
+#include "casework/listing.h"
 
 namespace casework::cli {
 namespace {
@@ -301,6 +302,16 @@ Output ListTemplates(Engine& engine, const Context& ctx) {
   json::object out;
   out["data"] = json::value_from(*templates);
   return json::value(std::move(out));
+}
+
+Output ListCases(Engine& engine, const Context& ctx, const ListArgs& args) {
+  json::object params;
+  for (const auto& [name, value] : args.params) params[name] = value;
+  auto query = ListQueryFromJson(params);
+  if (!query.ok()) return query.status();
+  auto page = engine.List(*query, ctx.Read());
+  if (!page.ok()) return page.status();
+  return json::value_from(*page);
 }
 
 int ExitCodeFor(Code code) {

@@ -12,6 +12,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <boost/json/value.hpp>
 
@@ -110,6 +112,18 @@ Output Verify(Engine& engine, const Context& ctx);
 // problems inside the error document {"error": {"code": "storage_error",
 // "message", "report"}} on stderr (exit 7); an error as Finish does.
 int FinishVerify(const Output& output);
+
+// list: the flags given, as Penbox's list parameters (DOMAIN.md §4) in the
+// order given: {"status", "pending"}, {"page[size]", "20"}, ...
+struct ListArgs {
+  std::vector<std::pair<std::string, std::string>> params;
+};
+
+// list: {"meta": {"total_count", "total_pages", "page_size",
+// "current_page"}, "data": [cases]}, plus "next_cursor" (for --after) when a
+// next page exists. A bad value is kValidationFailed (exit 5) naming the
+// parameter ("page[size]", "filter.and[1].op", "sort").
+Output ListCases(Engine& engine, const Context& ctx, const ListArgs& args);
 
 // Reads a JSON document from a file, or from stdin for "-". An unreadable
 // file and malformed JSON are kValidationFailed.
