@@ -197,7 +197,10 @@ Case Engine::Impl::UpdateData(std::string_view id, const json::object& data, con
   std::vector<Field> schema = target.before.schema;
   std::vector<Change> changes;
   std::vector<const Field*> changed;
-  for (const auto& [key, value] : data) {
+  for (const auto& member : data) {
+    // Not a structured binding: clang before 16 cannot capture one.
+    std::string_view key = member.key();
+    const json::value& value = member.value();
     std::string path = "data." + std::string(key);
     auto field = std::find_if(schema.begin(), schema.end(),
                               [&](const Field& f) { return f.key == key; });
@@ -214,7 +217,9 @@ Case Engine::Impl::UpdateData(std::string_view id, const json::object& data, con
   if (changes.empty()) return target.before;
   for (const Field* field : changed) UpdateFieldValue(*db_, target.key.row, *field);
   TouchCase(target.ctx, target.key);
-  return Finish(tx, target, "data_updated", changes, options);
+  Case after = std::move(target.before);
+  after.schema = std::move(schema);
+  return Finish(tx, target, "data_updated", changes, options, std::move(after));
 }
 
 Case Engine::Impl::SetArchived(std::string_view id, bool archived, const WriteOptions& options) {
@@ -226,8 +231,10 @@ Case Engine::Impl::SetArchived(std::string_view id, bool archived, const WriteOp
   SetArchivedAt(target.ctx, target.key, at);
   json::value before = at ? json::value(nullptr) : json::value(FormatTimestamp(*target.before.archived_at));
   json::value after = at ? json::value(FormatTimestamp(*at)) : json::value(nullptr);
+  Case next = target.before;
+  next.archived_at = at;
   return Finish(tx, target, archived ? "archived" : "unarchived",
-                {{"archived_at", before, after}}, options);
+                {{"archived_at", before, after}}, options, std::move(next));
 }
 
 Case Engine::Impl::SetLinked(std::string_view id, std::string_view other_id, bool linked,
@@ -273,7 +280,10 @@ Case Engine::Impl::UpdateStep(std::string_view id, std::string_view step_id, con
   if (before == after) return target.before;
   UpdateStepRow(*db_, target.key.row, step);
   TouchCase(target.ctx, target.key);
-  return Finish(tx, target, "step_updated", {{"steps." + step.id, before, after}}, options);
+  Case next = target.before;
+  next.steps[found - steps.begin()] = step;
+  return Finish(tx, target, "step_updated", {{"steps." + step.id, before, after}}, options,
+                std::move(next));
 }
 
 std::vector<Event> Engine::Impl::History(std::string_view id, const ReadOptions& options) {
@@ -315,11 +325,14 @@ Engine::Impl::Target Engine::Impl::Open(std::string_view id, const WriteOptions&
   return {ctx, key, LoadCase(*db_, key.row)};
 }
 
-// Bumps nothing itself: the caller has written the rows and the version.
+// The caller has written the rows and bumped the version; `after` is the
+// case as it now reads, but for the version and updated_at set here.
 Case Engine::Impl::Finish(storage::WriteTransaction& tx, Target& target, std::string_view kind,
-            const std::vector<Change>& changes, const WriteOptions& options) {
+                          const std::vector<Change>& changes, const WriteOptions& options,
+                          Case after) {
   AppendEvent(target.ctx, target.key.row, options.actor, kind, changes);
-  Case after = LoadCase(*db_, target.key.row);
+  after.version = target.key.version + 1;
+  after.updated_at = target.ctx.now;
   tx.Commit();
   return after;
 }

@@ -15,6 +15,7 @@ namespace {
 constexpr std::size_t kMaxTitle = 1000;
 constexpr std::size_t kMaxShortText = 255;   // reference, locale, names, tags, keys
 constexpr std::size_t kMaxLongText = 1 << 20;  // description, formulas
+constexpr std::size_t kMaxMetadataMembers = 1000;
 
 [[noreturn]] void Fail(const std::string& path, std::string message) {
   throw Error(Status::ValidationFailed(path, std::move(message)));
@@ -26,6 +27,8 @@ std::string At(const std::string& path, std::size_t index) {
 
 void CheckLength(const std::optional<std::string>& text, std::size_t limit,
                  const std::string& path) {
+  // Text that is not UTF-8 could not be written back as JSON.
+  if (text && !IsValidUtf8(*text)) Fail(path, "is not valid UTF-8");
   if (text && CountCodePoints(*text) > limit)
     Fail(path, "longer than " + std::to_string(limit) + " characters");
 }
@@ -45,7 +48,20 @@ std::string CheckEmail(const std::string& email, const std::string& path) {
 
 void CheckTitle(const std::string& title) {
   if (IsBlank(title)) Fail("title", "must not be blank");
-  if (CountCodePoints(title) > kMaxTitle) Fail("title", "longer than 1000 characters");
+  CheckLength(title, kMaxTitle, "title");
+  if (HasControlCharacter(title)) Fail("title", "contains a control character");
+}
+
+// Any JSON, within bounds: member names are keys (single-line text).
+void CheckMetadata(const boost::json::object& metadata) {
+  if (metadata.size() > kMaxMetadataMembers)
+    Fail("metadata", "more than " + std::to_string(kMaxMetadataMembers) + " members");
+  for (const auto& member : metadata) {
+    std::string key(member.key());
+    if (!IsValidUtf8(key) || HasControlCharacter(key) || CountCodePoints(key) > kMaxShortText)
+      Fail("metadata", "a member name is longer than 255 characters, not UTF-8, or has a control character");
+    CheckJsonValue(member.value(), "metadata." + key);
+  }
 }
 
 std::vector<UserInput> CheckAssignees(std::vector<UserInput> assignees) {
@@ -133,6 +149,7 @@ void ValidateStep(const Step& step, const std::string& path) {
   if (IsBlank(step.id)) Fail(path + ".id", "must not be blank");
   CheckLine(step.id, path + ".id");
   CheckLength(step.title, kMaxTitle, path + ".title");
+  CheckJsonValue(step.data, path + ".data");
 }
 
 UserInput ValidateUser(UserInput user, const std::string& path) {
@@ -148,6 +165,7 @@ CaseDraft ValidateDraft(CaseDraft draft) {
   CheckLine(draft.reference, "reference");
   CheckLine(draft.locale, "locale");
   CheckLine(draft.status, "status");
+  CheckMetadata(draft.metadata);
   if (draft.owner) draft.owner = ValidateUser(std::move(*draft.owner), "owner");
   draft.assignees = CheckAssignees(std::move(draft.assignees));
   draft.tags = CheckTags(draft.tags);

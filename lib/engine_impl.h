@@ -102,7 +102,7 @@ class Engine::Impl {
   Target Open(std::string_view id, const WriteOptions& options,
               const std::optional<WorkspaceSelector>& selector = std::nullopt);
   Case Finish(storage::WriteTransaction& tx, Target& target, std::string_view kind,
-              const std::vector<Change>& changes, const WriteOptions& options);
+              const std::vector<Change>& changes, const WriteOptions& options, Case after);
   Case ApplyDraft(storage::WriteTransaction& tx, Target& target, const CaseDraft& draft,
                   std::string_view kind, const WriteOptions& options);
   static CaseRecord MakeRecord(const CaseDraft& draft, const std::optional<ResolvedUser>& owner,

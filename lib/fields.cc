@@ -54,12 +54,64 @@ void CheckMultiChoice(const Field& field, const boost::json::value& value, const
   }
 }
 
+void CheckJsonText(std::string_view text, const std::string& path) {
+  if (!IsValidUtf8(text)) Fail(path, "is not valid UTF-8");
+}
+
+// A member name is a key: never a NUL in it, which C code would cut short.
+void CheckJsonKey(std::string_view key, const std::string& path) {
+  CheckJsonText(key, path);
+  if (key.find('\0') != std::string_view::npos) Fail(path, "a member name contains a NUL character");
+}
+
+void CheckJsonAt(const boost::json::value& value, const std::string& path, int depth);
+
+void CheckJsonMembers(const boost::json::object& object, const std::string& path, int depth) {
+  for (const auto& member : object) {
+    CheckJsonKey(member.key(), path);
+    CheckJsonAt(member.value(), path + "." + std::string(member.key()), depth + 1);
+  }
+}
+
+void CheckJsonAt(const boost::json::value& value, const std::string& path, int depth) {
+  constexpr int kMaxDepth = 64;
+  if (depth > kMaxDepth) Fail(path, "nesting deeper than 64");
+  switch (value.kind()) {
+    case boost::json::kind::string:
+      CheckJsonText(value.get_string(), path);
+      return;
+    case boost::json::kind::double_:
+      if (!std::isfinite(value.get_double())) Fail(path, "not a finite number");
+      return;
+    case boost::json::kind::array: {
+      const auto& items = value.get_array();
+      for (std::size_t i = 0; i < items.size(); ++i)
+        CheckJsonAt(items[i], path + "[" + std::to_string(i) + "]", depth + 1);
+      return;
+    }
+    case boost::json::kind::object:
+      CheckJsonMembers(value.get_object(), path, depth);
+      return;
+    default:
+      return;
+  }
+}
+
 }  // namespace
+
+void CheckJsonValue(const boost::json::value& value, const std::string& path) {
+  CheckJsonAt(value, path, 1);
+}
+
+void CheckJsonValue(const boost::json::object& object, const std::string& path) {
+  CheckJsonMembers(object, path, 1);
+}
 
 void CheckFieldDefinition(const Field& field, const std::string& path) {
   if (!IsValidFieldKey(field.key))
     Fail(path + ".key", "\"" + field.key + "\" is not a valid key ([A-Za-z_][A-Za-z0-9_]{0,63})");
   if (CountCodePoints(field.name) > 1000) Fail(path + ".name", "longer than 1000 characters");
+  CheckJsonText(field.name, path + ".name");
   bool is_choice = field.type == FieldType::kChoice || field.type == FieldType::kMultiChoice;
   if (!is_choice && !field.options.empty())
     Fail(path + ".options", "options belong to choice and multi_choice fields only");
@@ -69,6 +121,7 @@ void CheckFieldDefinition(const Field& field, const std::string& path) {
   for (std::size_t i = 0; i < field.options.size(); ++i) {
     std::string option_path = path + ".options[" + std::to_string(i) + "]";
     if (IsBlank(field.options[i])) Fail(option_path, "an option is blank");
+    CheckJsonText(field.options[i], option_path);
     if (!seen.insert(field.options[i]).second)
       Fail(option_path, "\"" + field.options[i] + "\" is repeated");
   }
@@ -77,6 +130,7 @@ void CheckFieldDefinition(const Field& field, const std::string& path) {
 void CheckFieldValue(const Field& field, const boost::json::value& value,
                      const std::string& path) {
   if (value.is_null()) return;
+  CheckJsonValue(value, path);
   std::string text;
   switch (field.type) {
     case FieldType::kText:

@@ -22,6 +22,13 @@ void CheckFieldDefinition(const Field& field, const std::string& path);
 void CheckFieldValue(const Field& field, const boost::json::value& value,
                      const std::string& path);
 
+// Throws Error(validation_failed) naming the path of the first text in
+// `value` that is not valid UTF-8, member name that holds a NUL, number that
+// is not finite, or nesting deeper than 64 levels: such values could not be
+// written back as JSON and read again.
+void CheckJsonValue(const boost::json::value& value, const std::string& path);
+void CheckJsonValue(const boost::json::object& object, const std::string& path);
+
 // The stored form of a valid value: an integer field's 12.0 becomes 12, so
 // that one number has one form and comparing values finds no false change.
 boost::json::value CanonicalFieldValue(FieldType type, const boost::json::value& value);

@@ -40,6 +40,15 @@ std::size_t CountCodePoints(std::string_view text);
 // True when the text has a control character (below 0x20, or 0x7f).
 bool HasControlCharacter(std::string_view text);
 
+// True when `text` is well-formed UTF-8: no stray or missing continuation
+// bytes, no overlong forms, no surrogates, nothing past U+10FFFF. Text that
+// is not could not be written back as JSON.
+bool IsValidUtf8(std::string_view text);
+
+// The length (1 to 4) of the well-formed UTF-8 sequence that starts at
+// text[at], or 0 when the bytes there are not one. REQUIRES: at < size.
+std::size_t Utf8SequenceAt(std::string_view text, std::size_t at);
+
 }  // namespace casework
 
 #endif  // CASEWORK_LIB_FORMATS_H_

@@ -4,6 +4,7 @@
 
 #include "casework/json.h"
 #include "casework/status.h"
+#include "formats.h"
 #include "storage/sql.h"
 
 namespace casework {
@@ -77,6 +78,11 @@ void AppendChange(std::string_view path, const json::value& before, const json::
 
 void InsertEvent(WriteContext& ctx, std::int64_t case_row, std::int64_t seq, std::string_view actor,
                  std::string_view kind, const std::string& changes, const json::object& details) {
+  // Every write passes here: an actor that could not be read back as JSON
+  // text, or that would forge lines in a log, fails the whole operation.
+  if (!IsValidUtf8(actor) || HasControlCharacter(actor) || CountCodePoints(actor) > 255)
+    throw Error(Status::ValidationFailed(
+        "actor", "at most 255 characters of UTF-8 text without control characters"));
   ctx.db.Use(sql::kInsertEvent)
       .Bind(1, case_row)
       .Bind(2, seq)

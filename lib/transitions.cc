@@ -90,6 +90,8 @@ void Engine::Impl::RequireConditions(const std::vector<ConditionResult>& results
 
 TransitionOutcome Engine::Impl::Transition(std::string_view id, const TransitionRequest& request,
                                            const WriteOptions& options) {
+  if (!IsValidUtf8(request.reason))
+    throw Error(Status::ValidationFailed("reason", "is not valid UTF-8"));
   if (CountCodePoints(request.reason) > kMaxReason)
     throw Error(Status::ValidationFailed("reason", "longer than 10000 characters"));
   storage::WriteTransaction tx(*db_);
@@ -128,7 +130,13 @@ TransitionOutcome Engine::Impl::Transition(std::string_view id, const Transition
                        {"reason", request.reason},
                        {"conditions", ConditionSummary(outcome.conditions)}};
   AppendEvent(target.ctx, target.key.row, options.actor, "status_changed", changes, details);
-  outcome.result = LoadCase(*db_, target.key.row);
+  Case& after = outcome.result;
+  after.status = move.to;
+  after.parent_status = move.parent_status;
+  after.resolved_at = resolved_at;
+  after.last_transition_id = UuidToString(transition_id);
+  after.version = target.key.version + 1;
+  after.updated_at = target.ctx.now;
   outcome.applied = true;
   tx.Commit();
   return outcome;

@@ -102,13 +102,14 @@ Move ResolveMove(const Workflow& w, std::string_view current, std::string_view t
 
 void ValidateWorkflow(const TemplateDraft& d) {
   if (IsBlank(d.name)) Invalid("name", "must not be blank");
-  if (CountCodePoints(d.name) > 255 || HasControlCharacter(d.name))
-    Invalid("name", "at most 255 characters, no control characters");
+  if (CountCodePoints(d.name) > 255 || HasControlCharacter(d.name) || !IsValidUtf8(d.name))
+    Invalid("name", "at most 255 characters of UTF-8, no control characters");
   if (d.statuses.empty()) Invalid("statuses", "a template needs at least one status");
   std::set<std::string> names;
   for (std::size_t i = 0; i < d.statuses.size(); ++i) {
     const auto& name = d.statuses[i].name;
-    if (IsBlank(name) || HasControlCharacter(name) || CountCodePoints(name) > 255)
+    if (IsBlank(name) || HasControlCharacter(name) || CountCodePoints(name) > 255 ||
+        !IsValidUtf8(name))
       Invalid(At("statuses", i) + ".name", "must be 1 to 255 characters, no control characters");
     if (name == "*") Invalid(At("statuses", i) + ".name", "\"*\" means any status");
     if (!names.insert(name).second)
@@ -129,8 +130,8 @@ void ValidateWorkflow(const TemplateDraft& d) {
     if (!w.ParentOf(t.to))
       Invalid(path + ".to", "\"" + t.to + "\" is not one of the template's statuses");
     if (t.from == t.to) Invalid(path + ".to", "a transition must lead to another status");
-    if (HasControlCharacter(t.name) || CountCodePoints(t.name) > 255)
-      Invalid(path + ".name", "at most 255 characters, no control characters");
+    if (HasControlCharacter(t.name) || CountCodePoints(t.name) > 255 || !IsValidUtf8(t.name))
+      Invalid(path + ".name", "at most 255 characters of UTF-8, no control characters");
     if (!t.name.empty() && !named.insert({t.from, t.name}).second)
       Invalid(path + ".name", "\"" + t.name + "\" leaves \"" + t.from + "\" twice");
   }

@@ -69,8 +69,8 @@ Workspace InsertWorkspace(storage::Connection& db, const Uuid& id, std::string_v
   if (!IsValidSlug(slug))
     throw Error(Status::ValidationFailed("slug", "\"" + std::string(slug) +
                                                      "\" is not a valid slug ([a-z0-9-]{1,64})"));
-  if (CountCodePoints(name) > 255 || HasControlCharacter(name))
-    throw Error(Status::ValidationFailed("name", "at most 255 characters, no control characters"));
+  if (CountCodePoints(name) > 255 || HasControlCharacter(name) || !IsValidUtf8(name))
+    throw Error(Status::ValidationFailed("name", "at most 255 characters of UTF-8, no control characters"));
   if (FindBySlug(db, slug))
     throw Error(Status::ValidationFailed("slug", "workspace \"" + std::string(slug) + "\" exists"));
   std::string_view label = IsBlank(name) ? slug : name;

@@ -196,7 +196,9 @@ TEST_CASE("2 processes x 4 threads with expected versions lose no update, refusa
     // Every version after the first is exactly one reported success.
     const auto& mine = successes[id];
     CHECK(static_cast<std::int64_t>(mine.size()) == c.version - 1);
-    for (const auto& [version, actor] : mine) {
+    for (const auto& entry : mine) {
+      std::int64_t version = entry.first;
+      const std::string& actor = entry.second;
       REQUIRE(version >= 2);
       REQUIRE(version <= c.version);
       CHECK(events[static_cast<std::size_t>(version - 1)].actor == actor);

@@ -316,7 +316,8 @@ TEST_CASE("every field type accepts a value of its type") {
 TEST_CASE("an integer field accepts 12.0 as the integer 12") {
   EngineFixture fx;
   Case c = fx.MustCreate(R"({"title": "T", "schema": [{"key": "i", "type": "integer", "value": 12.0}]})");
-  const json::value& v = FieldOf(MustGet(fx, c.id), "i").value;
+  Case got = MustGet(fx, c.id);  // alive while v refers into it
+  const json::value& v = FieldOf(got, "i").value;
   REQUIRE(v.is_number());
   CHECK(v.to_number<double>() == 12.0);
 

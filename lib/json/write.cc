@@ -8,6 +8,7 @@
 #include <string>
 
 #include "casework/json.h"
+#include "formats.h"
 
 namespace casework {
 namespace {
@@ -41,7 +42,20 @@ void WriteString(std::string_view s, std::string& out) {
   std::size_t plain = 0;  // start of the run not yet copied
   for (std::size_t i = 0; i < s.size(); ++i) {
     auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') continue;
+    if (c >= 0x80) {
+      std::size_t length = Utf8SequenceAt(s, i);
+      if (length > 0) {
+        i += length - 1;
+        continue;
+      }
+      // Not UTF-8 (an error message quoting a caller's bytes): never write
+      // bytes that are not JSON text; U+FFFD stands for each of them.
+      out.append(s.data() + plain, i - plain);
+      plain = i + 1;
+      out += "\\ufffd";
+      continue;
+    }
     out.append(s.data() + plain, i - plain);
     plain = i + 1;
     switch (c) {
