@@ -98,7 +98,7 @@ std::vector<std::string> Engine::Impl::CreateMany(std::span<const CaseDraft> dra
 }
 
 Case Engine::Impl::Insert(const CaseDraft& input, const WriteOptions& options) {
-  CaseDraft draft = ValidateDraft(input);
+  CaseDraft draft = ValidateDraft(input, formulas_);
   if (draft.linked_cases)
     throw Error(Status::ValidationFailed("linked_cases", "cases are linked after creation"));
   WorkspaceRow workspace = Scope(options.workspace, draft.workspace);
@@ -108,7 +108,7 @@ Case Engine::Impl::Insert(const CaseDraft& input, const WriteOptions& options) {
   std::optional<Workflow> from_template;
   if (draft.template_id) {
     TemplateRecord t = MustFindTemplate(*db_, ctx.workspace, *draft.template_id);
-    draft = ValidateDraft(ApplyTemplate(std::move(draft), t.tmpl));
+    draft = ValidateDraft(ApplyTemplate(std::move(draft), t.tmpl), formulas_);
     from_template = WorkflowOf(t.tmpl);
     workflow = &*from_template;
     state.template_id = UuidFromString(t.tmpl.id);
@@ -171,7 +171,7 @@ Case Engine::Impl::Get(std::string_view id, const ReadOptions& options) {
 }
 
 Case Engine::Impl::Replace(std::string_view id, const CaseDraft& input, const WriteOptions& options) {
-  CaseDraft draft = ValidateDraft(input);
+  CaseDraft draft = ValidateDraft(input, formulas_);
   storage::WriteTransaction tx(*db_);
   Target target = Open(id, options, draft.workspace);
   return ApplyDraft(tx, target, draft, "replaced", options);
@@ -188,7 +188,7 @@ Case Engine::Impl::Patch(std::string_view id, const json::object& patch, const W
   ApplyMergePatch(document, patch);
   auto draft = DraftFromJson(document, DraftKind::kReplace);
   if (!draft.ok()) throw Error(draft.status());
-  return ApplyDraft(tx, target, ValidateDraft(std::move(*draft)), "patched", options);
+  return ApplyDraft(tx, target, ValidateDraft(std::move(*draft), formulas_), "patched", options);
 }
 
 Case Engine::Impl::UpdateData(std::string_view id, const json::object& data, const WriteOptions& options) {

@@ -128,7 +128,8 @@ void ValidateSteps(const std::vector<Step>& steps) {
   }
 }
 
-void ValidateClosureConditions(const std::vector<ClosureCondition>& conditions) {
+void ValidateClosureConditions(const std::vector<ClosureCondition>& conditions,
+                               FormulaCache& formulas) {
   std::set<std::string> names;
   for (std::size_t i = 0; i < conditions.size(); ++i) {
     std::string path = At("closure_conditions", i);
@@ -138,7 +139,7 @@ void ValidateClosureConditions(const std::vector<ClosureCondition>& conditions) 
       Fail(path + ".name", "name \"" + conditions[i].name + "\" is used twice");
     if (IsBlank(conditions[i].formula)) Fail(path + ".formula", "must not be blank");
     // Refused when stored, not discovered at close time.
-    auto parsed = Formula::Parse(conditions[i].formula);
+    const auto& parsed = formulas.Get(conditions[i].formula);
     if (!parsed.ok())
       throw Error(Status::FormulaError(path + ".formula", parsed.status().position().value_or(0),
                                        parsed.status().message()));
@@ -159,7 +160,7 @@ UserInput ValidateUser(UserInput user, const std::string& path) {
   return user;
 }
 
-CaseDraft ValidateDraft(CaseDraft draft) {
+CaseDraft ValidateDraft(CaseDraft draft, FormulaCache& formulas) {
   CheckTitle(draft.title);
   CheckLength(draft.description, kMaxLongText, "description");
   CheckLine(draft.reference, "reference");
@@ -172,7 +173,7 @@ CaseDraft ValidateDraft(CaseDraft draft) {
   CheckContacts(draft.contacts);
   ValidateSchema(draft.schema);
   ValidateSteps(draft.steps);
-  ValidateClosureConditions(draft.closure_conditions);
+  ValidateClosureConditions(draft.closure_conditions, formulas);
   return draft;
 }
 

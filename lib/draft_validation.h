@@ -3,6 +3,7 @@
 #define CASEWORK_LIB_DRAFT_VALIDATION_H_
 
 #include "casework/case.h"
+#include "formula/cache.h"
 
 namespace casework {
 
@@ -10,8 +11,9 @@ namespace casework {
 // trimmed, sorted and distinct, assignees distinct by email, field names
 // defaulted to their key. Throws Error(validation_failed) naming the path of
 // the first bad input, in the JSON payload's terms ("contacts[1].email").
-// Statuses and templates are checked later, against the workflow.
-CaseDraft ValidateDraft(CaseDraft draft);
+// Statuses and templates are checked later, against the workflow. Formulas
+// are parsed through `formulas`, so that a stored text is parsed once.
+CaseDraft ValidateDraft(CaseDraft draft, FormulaCache& formulas);
 
 // The parts a case and a template share. Each names its items
 // ("schema[1].value", "steps[0].id", "closure_conditions[2].formula"):
@@ -20,7 +22,8 @@ CaseDraft ValidateDraft(CaseDraft draft);
 // must parse: kFormulaError), distinct names.
 void ValidateSchema(std::vector<Field>& schema);
 void ValidateSteps(const std::vector<Step>& steps);
-void ValidateClosureConditions(const std::vector<ClosureCondition>& conditions);
+void ValidateClosureConditions(const std::vector<ClosureCondition>& conditions,
+                               FormulaCache& formulas);
 
 // Checks one step at `path` ("steps[2]"): id and title.
 void ValidateStep(const Step& step, const std::string& path);

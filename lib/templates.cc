@@ -70,12 +70,12 @@ bool Contains(const std::vector<T>& items, const Key& key, std::string T::*membe
 
 }  // namespace
 
-TemplateDraft ValidateTemplate(TemplateDraft draft) {
+TemplateDraft ValidateTemplate(TemplateDraft draft, FormulaCache& formulas) {
   if (draft.initial_status.empty()) draft.initial_status = "draft";
   ValidateWorkflow(draft);
   ValidateSchema(draft.schema);
   ValidateSteps(draft.steps);
-  ValidateClosureConditions(draft.closure_conditions);
+  ValidateClosureConditions(draft.closure_conditions, formulas);
   return draft;
 }
 
@@ -170,7 +170,7 @@ CaseDraft ApplyTemplate(CaseDraft draft, const Template& t) {
 // ---- Engine operations ----
 
 Template Engine::Impl::CreateTemplate(const TemplateDraft& input, const WriteOptions& options) {
-  TemplateDraft draft = ValidateTemplate(input);
+  TemplateDraft draft = ValidateTemplate(input, formulas_);
   storage::WriteTransaction tx(*db_);
   WriteContext ctx = Context(Scope(options.workspace, draft.workspace).row);
   Template created = InsertTemplate(ctx, ids_.Next(ctx.now), draft);
@@ -190,7 +190,7 @@ std::vector<Template> Engine::Impl::ListTemplates(const ReadOptions& options) {
 
 Template Engine::Impl::UpdateTemplate(std::string_view id, const TemplateDraft& input,
                                       const WriteOptions& options) {
-  TemplateDraft draft = ValidateTemplate(input);
+  TemplateDraft draft = ValidateTemplate(input, formulas_);
   storage::WriteTransaction tx(*db_);
   WriteContext ctx = Context(Scope(options.workspace, draft.workspace).row);
   TemplateRecord current = MustFindTemplate(*db_, ctx.workspace, id);

@@ -9,6 +9,7 @@
 
 #include "casework/case.h"
 #include "casework/template.h"
+#include "formula/cache.h"
 #include "storage/connection.h"
 #include "workflow.h"
 #include "write_context.h"
@@ -23,7 +24,8 @@ struct TemplateRecord {
 // Checks a whole definition: workflow, schema (values are defaults), steps
 // and closure conditions. Returns it normalized (field names defaulted, the
 // initial status filled in). Throws Error naming the offending item.
-TemplateDraft ValidateTemplate(TemplateDraft draft);
+// Formulas are parsed through `formulas`.
+TemplateDraft ValidateTemplate(TemplateDraft draft, FormulaCache& formulas);
 
 // The current version of template `id` in `workspace`; kNotFound when none.
 TemplateRecord MustFindTemplate(storage::Connection& db, std::int64_t workspace,

@@ -102,7 +102,9 @@ TransitionOutcome Engine::Impl::Transition(std::string_view id, const Transition
   TransitionOutcome outcome{before, before.status, move.to, move.name, false, {}};
   bool was_closed = before.parent_status == ParentStatus::kClosed;
   bool closes = move.parent_status == ParentStatus::kClosed;
-  if (closes && !was_closed) {
+  // Entering any closed status checks the conditions, also from another
+  // closed one ("won" to "lost"): data may have changed since the first.
+  if (closes) {
     outcome.conditions = EvaluateConditions(before, target.ctx.now);
     RequireConditions(outcome.conditions);
   }

@@ -103,6 +103,18 @@ TEST_CASE("eval of a malformed formula is exit 5 with the position") {
   CHECK(r.Error().contains("position"));
 }
 
+TEST_CASE("eval - reads the formula from stdin, so the limits apply to long ones") {
+  Cli cli;
+  CHECK(cli.Run({"eval", "-"}, "1 + 2").Json().at("value") == 3);
+
+  Outcome huge = cli.Run({"eval", "-"}, std::string(1 << 20, '1'));  // 1 MB: past a command line
+  CheckError(huge, kInvalid, "formula_error");
+  CHECK(Str(huge.Error().at("message")).find("longer than") != std::string::npos);
+
+  Outcome deep = cli.Run({"eval", "-"}, std::string(10000, '(') + "1" + std::string(10000, ')'));
+  CheckError(deep, kInvalid, "formula_error");
+}
+
 TEST_CASE("template create, get, list and a case that follows it") {
   Cli cli;
   json::object t = cli.Run({"template", "create", cli.Write("t.json", kTemplate)}).Json();

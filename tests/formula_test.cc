@@ -351,6 +351,29 @@ TEST_CASE("arithmetic never coerces text or null") {
   CHECK(EvalError("-NULL") == "- needs a number, got null");
 }
 
+TEST_CASE("remainder keeps the dividend's sign and refuses null and text") {
+  CHECK(Eval("7 % 3") == json::value(1));
+  CHECK(Eval("-7 % 3") == json::value(-1));
+  CHECK(Eval("7.5 % 2") == json::value(1.5));
+  CHECK(EvalError("NULL % 2") == "% needs numbers, got null and number");
+  CHECK(EvalError("'a' % 2") == "% needs numbers, got text and number");
+}
+
+TEST_CASE("null is no operand of *, / or an ordering, whichever side it is on") {
+  CHECK(EvalError("NULL * 2") == "* needs numbers, got null and number");
+  CHECK(EvalError("2 / NULL") == "/ needs numbers, got number and null");
+  CHECK(EvalError("NULL > 1") == "> needs two numbers or two texts, got null and number");
+  CHECK(EvalError("1 >= NULL") == ">= needs two numbers or two texts, got number and null");
+  CHECK(EvalError("'a' > NULL") == "> needs two numbers or two texts, got text and null");
+}
+
+TEST_CASE("!= with null is the negation of =") {
+  CHECK(Holds("NULL != 1"));
+  CHECK_FALSE(Holds("NULL != NULL"));
+  CHECK(Holds("case.data.notes != ''"));
+  CHECK(Holds("'1' != 1"));
+}
+
 TEST_CASE("equality is deep and numeric across integer and double") {
   CHECK(Holds("1 = 1.0"));
   CHECK(Holds("1 == 1"));
@@ -598,6 +621,10 @@ TEST_CASE("UPCASE, DOWNCASE and their aliases change ASCII letters only") {
   CHECK(Eval("LOWER(case.data.notes)").is_null());
   CHECK(EvalError("UPCASE(1)") == "UPCASE needs a text, got number");
   CHECK(EvalError("LOWER([])") == "LOWER needs a text, got array");
+  CHECK(Eval("UPPER(NULL)").is_null());
+  CHECK(Eval("DOWNCASE(NULL)").is_null());
+  CHECK(EvalError("UPPER(TRUE)") == "UPPER needs a text, got boolean");
+  CHECK(EvalError("DOWNCASE(1)") == "DOWNCASE needs a text, got number");
 }
 
 TEST_CASE("TRIM removes ASCII white space at both ends") {
@@ -669,6 +696,8 @@ TEST_CASE("ROUND refuses bad arguments") {
 TEST_CASE("NOW is the evaluation instant as RFC 3339 text") {
   CHECK(Eval("NOW()") == json::value("2024-01-02T03:04:05Z"));
   CHECK(Eval("now()") == json::value("2024-01-02T03:04:05Z"));
+  CHECK(Holds("NOW() = NOW()"));  // one instant for the whole evaluation
+  CHECK(ParseError("NOW(1)").message() == "NOW takes no arguments, got 1 at 0");
 }
 
 TEST_CASE("DATE_DIFF counts whole units truncated toward zero") {
@@ -705,6 +734,8 @@ TEST_CASE("DAYS_SINCE counts whole days to NOW()") {
   CHECK(Eval("DAYS_SINCE('2024-01-05')") == json::value(-2));
   CHECK(EvalError("DAYS_SINCE(case.data.notes)") ==
         "DAYS_SINCE needs a date or date-time text, got null");
+  CHECK(EvalError("DAYS_SINCE(5)") == "DAYS_SINCE needs a date or date-time text, got number");
+  CHECK(EvalError("DAYS_SINCE('soon')") == "DAYS_SINCE cannot read \"soon\" as a date or date-time");
 }
 
 TEST_CASE("keywords and function names are case-insensitive") {

@@ -415,6 +415,23 @@ TEST_CASE("custom statuses map to their parent statuses through the template's m
   CHECK_FALSE(reopened.resolved_at.has_value());
 }
 
+TEST_CASE("moving from one closed status to another checks the conditions again") {
+  EngineFixture fx;
+  Template t = MustCreateTemplate(fx, kClaimsTemplate);
+  Case c = FromTemplate(fx, t, R"("schema": [{"key": "amount", "type": "number", "value": 250}])");
+  MustMove(fx, c.id, "Start");
+  Case paid = MustMove(fx, c.id, "Pay");
+  REQUIRE(fx.engine->UpdateData(c.id, ObjectOf(R"({"amount": 0})")).ok());
+
+  auto refused = Move(fx, c.id, "Reject");
+  REQUIRE(refused.status().code() == Code::kClosureConditionsUnmet);
+  REQUIRE(refused.status().failures().size() == 1);
+  CHECK(refused.status().failures()[0].name == "amount is positive");
+  Case after = MustGet(fx, c.id);
+  CHECK(after.status == "paid");
+  CHECK(after.version == paid.version + 1);  // the update-data only
+}
+
 TEST_CASE("conditions of the template and of the case both apply") {
   EngineFixture fx;
   Template t = MustCreateTemplate(fx, kClaimsTemplate);

@@ -58,12 +58,12 @@ void FileArg(CLI::App* command, Invocation& inv) {
 }
 
 // Commands that change an existing case can insist on its version.
-void ExpectVersion(CLI::App* command, Invocation& inv) {
+void ExpectVersion(CLI::App* command, Invocation& inv, const char* what = "case") {
   command->add_option_function<std::int64_t>(
       "--expect-version",
       [&inv](const std::int64_t& v) { inv.ctx.expected_version = v; },
-      "fail with conflict (exit 4), changing nothing, unless the case is at "
-      "version N")
+      std::string("fail with conflict (exit 4), changing nothing, unless the ") + what +
+          " is at version N")
       ->type_name("N");
 }
 
@@ -147,7 +147,7 @@ void AddWorkflowCommands(CLI::App& app, Invocation& inv) {
   auto* eval = Command(app, "eval", "evaluate a formula", inv, [&inv](auto& e) {
     return cli::EvaluateFormula(e, inv.ctx, inv.formula, inv.case_id);
   });
-  eval->add_option("FORMULA", inv.formula, "e.g. '=SIZE(case.assignees) > 0'")->required();
+  eval->add_option("FORMULA", inv.formula, "e.g. '=SIZE(case.assignees) > 0', or - for stdin")->required();
   eval->add_option_function<std::string>(
       "--case", [&inv](const std::string& id) { inv.case_id = id; },
       "the case the formula sees as case / team_case");
@@ -163,7 +163,7 @@ void AddTemplateCommands(CLI::App& app, Invocation& inv) {
                          [&inv](auto& e) { return cli::UpdateTemplate(e, inv.ctx, inv.id, inv.file); });
   update->add_option("ID", inv.id, "template id")->required();
   FileArg(update, inv);
-  ExpectVersion(update, inv);
+  ExpectVersion(update, inv, "template");
   Command(*tmpl, "get", "print a template", inv,
           [&inv](auto& e) { return cli::GetTemplate(e, inv.ctx, inv.id); })
       ->add_option("ID", inv.id, "template id")

@@ -257,7 +257,16 @@ Output EvaluateFormula(Engine& engine, const Context& ctx, const std::string& fo
                        const std::optional<std::string>& case_id) {
   std::optional<std::string_view> id;
   if (case_id) id = *case_id;
-  auto value = engine.Evaluate(formula, id, ctx.Read());
+  // "-" is no formula (a minus without operand): it reads one from stdin,
+  // for formulas longer than a command line may be. The engine's formula
+  // limits apply to it; this bound only keeps the read itself small.
+  std::string text = formula;
+  if (formula == "-") {
+    auto read = ReadText("-", 16u << 20);
+    if (!read.ok()) return read.status();
+    text = std::move(*read);
+  }
+  auto value = engine.Evaluate(text, id, ctx.Read());
   if (!value.ok()) return value.status();
   json::object out;
   out["value"] = std::move(*value);

@@ -92,7 +92,8 @@ Output TransitionCase(Engine& engine, const Context& ctx, const std::string& id,
 // reason}]}.
 Output CheckCase(Engine& engine, const Context& ctx, const std::string& id);
 
-// eval: {"value": ...}, against the case `case_id` when given.
+// eval: {"value": ...}, against the case `case_id` when given; a formula
+// "-" is read from stdin.
 Output EvaluateFormula(Engine& engine, const Context& ctx, const std::string& formula,
                        const std::optional<std::string>& case_id);
 
