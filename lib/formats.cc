@@ -58,6 +58,12 @@ std::string_view Trim(std::string_view text) {
 
 bool IsBlank(std::string_view text) { return Trim(text).empty(); }
 
+bool EqualsIgnoringAsciiCase(std::string_view a, std::string_view b) {
+  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [&](char x, char y) { return lower(x) == lower(y); });
+}
+
 bool IsValidEmail(std::string_view email) {
   email = Trim(email);
   if (email.size() > 254) return false;

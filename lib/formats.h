@@ -11,6 +11,10 @@ namespace casework {
 // Leading and trailing ASCII white space removed.
 std::string_view Trim(std::string_view text);
 
+// True when a and b differ at most in the case of ASCII letters: names the
+// user may write in any case (functions, keywords, transitions, "system").
+bool EqualsIgnoringAsciiCase(std::string_view a, std::string_view b);
+
 // True when `text` is empty or only white space.
 bool IsBlank(std::string_view text);
 

@@ -76,18 +76,26 @@ void AppendChange(std::string_view path, const json::value& before, const json::
   out += '}';
 }
 
+// The actor as history records it (DOMAIN.md: an email or "system"): an
+// email compared like every other, trimmed and lower-cased, so one person's
+// events read alike; blank means "system". Anything else fails the whole
+// operation, as would text that could forge lines in a log.
+std::string ActorName(std::string_view actor) {
+  std::string_view trimmed = Trim(actor);
+  if (trimmed.empty() || EqualsIgnoringAsciiCase(trimmed, "system")) return "system";
+  if (!IsValidUtf8(actor) || HasControlCharacter(actor) || !IsValidEmail(actor))
+    throw Error(Status::ValidationFailed(
+        "actor", "\"" + std::string(actor) + "\" is neither an email address nor \"system\""));
+  return NormalizeEmail(actor);
+}
+
 void InsertEvent(WriteContext& ctx, std::int64_t case_row, std::int64_t seq, std::string_view actor,
                  std::string_view kind, const std::string& changes, const json::object& details) {
-  // Every write passes here: an actor that could not be read back as JSON
-  // text, or that would forge lines in a log, fails the whole operation.
-  if (!IsValidUtf8(actor) || HasControlCharacter(actor) || CountCodePoints(actor) > 255)
-    throw Error(Status::ValidationFailed(
-        "actor", "at most 255 characters of UTF-8 text without control characters"));
   ctx.db.Use(sql::kInsertEvent)
       .Bind(1, case_row)
       .Bind(2, seq)
       .Bind(3, Millis(ctx.now))
-      .Bind(4, actor.empty() ? std::string_view("system") : actor)
+      .Bind(4, ActorName(actor))
       .Bind(5, kind)
       .Bind(6, changes)
       .Bind(7, details.empty() ? std::string("{}") : ToJsonText(details))

@@ -16,14 +16,6 @@ namespace {
   throw Error(Status::ValidationFailed(std::move(field), std::move(message)));
 }
 
-bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
 
 // A "*" transition leads from any status but its own target.
 bool LeavesFrom(const TransitionDefinition& t, std::string_view current) {
@@ -50,7 +42,7 @@ const TransitionDefinition* FindByName(const Workflow& w, std::string_view curre
   for (const auto& t : w.transitions) {
     if (t.name.empty() || !LeavesFrom(t, current)) continue;
     if (t.name == name) return &t;
-    if (!folded && EqualsIgnoringCase(t.name, name)) folded = &t;
+    if (!folded && EqualsIgnoringAsciiCase(t.name, name)) folded = &t;
   }
   return folded;
 }
@@ -64,7 +56,7 @@ const TransitionDefinition* FindByTarget(const Workflow& w, std::string_view cur
 
 bool NamesAnyTransition(const Workflow& w, std::string_view name) {
   for (const auto& t : w.transitions)
-    if (!t.name.empty() && EqualsIgnoringCase(t.name, name)) return true;
+    if (!t.name.empty() && EqualsIgnoringAsciiCase(t.name, name)) return true;
   return false;
 }
 

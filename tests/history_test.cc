@@ -114,6 +114,40 @@ constexpr std::string_view kRich = R"({
   "steps": [{"id": "collect", "title": "Collect"}, {"id": "review", "title": "Review"}]
 })";
 
+// ---------------------------------------------------------------- actor
+
+TEST_CASE("an actor email is recorded trimmed and lower-cased, blank or SYSTEM as system") {
+  EngineFixture fx;
+  WriteOptions ann;
+  ann.actor = "  Ann@Example.COM ";
+  Case c = fx.MustCreate(R"({"title": "T"})", ann);
+  WriteOptions shouting;
+  shouting.actor = "SYSTEM";
+  REQUIRE(fx.engine->Archive(c.id, shouting).ok());
+  WriteOptions blank;
+  blank.actor = "   ";
+  REQUIRE(fx.engine->Unarchive(c.id, blank).ok());
+  std::vector<Event> events = MustHistory(fx, c.id);
+  REQUIRE(events.size() == 3);
+  CHECK(events[0].actor == "ann@example.com");
+  CHECK(events[1].actor == "system");
+  CHECK(events[2].actor == "system");
+}
+
+TEST_CASE("an actor that is neither an email nor system is refused, changing nothing") {
+  EngineFixture fx;
+  Case c = fx.MustCreate(R"({"title": "T"})");
+  WriteOptions bot;
+  bot.actor = "import bot";
+  auto refused = fx.engine->Patch(c.id, ObjectOf(R"({"title": "U"})"), bot);
+  REQUIRE(refused.status().code() == Code::kValidationFailed);
+  CHECK(refused.status().field() == "actor");
+  CHECK(fx.engine->Create(DraftOf(R"({"title": "T"})"), bot).status().code() ==
+        Code::kValidationFailed);
+  CHECK(MustGet(fx, c.id).title == "T");
+  CHECK(MustHistory(fx, c.id).size() == 1);
+}
+
 // ---------------------------------------------------------------- create
 
 TEST_CASE("create appends exactly one created event with seq 1") {

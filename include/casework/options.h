@@ -44,7 +44,9 @@ struct WriteOptions {
   // payload names, else "default".
   std::optional<std::string> workspace;
 
-  // Who makes the change, recorded in history. Empty means "system".
+  // Who makes the change, recorded in history: an email (stored trimmed and
+  // lower-cased) or "system"; empty means "system". Anything else fails the
+  // operation with kValidationFailed naming "actor".
   std::string actor;
 
   // When set, the operation fails with kConflict (changing nothing) unless

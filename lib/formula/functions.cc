@@ -12,6 +12,7 @@
 
 #include <re2/re2.h>
 
+#include "formats.h"
 #include "formula/ast.h"
 #include "formula/eval.h"
 
@@ -60,11 +61,6 @@ char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + '
 
 bool IsAsciiSpace(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return Upper(x) == Upper(y); });
 }
 
 // Each function reads its arguments through this, and fails naming itself.
@@ -429,9 +425,9 @@ std::optional<std::chrono::milliseconds> Unit(std::string_view name) {
       {"second", 1000ms}, {"minute", 60'000ms}, {"hour", 3'600'000ms},
       {"day", 86'400'000ms}, {"week", 604'800'000ms}};
   for (const Entry& unit : kUnits) {
-    if (EqualsIgnoreCase(name, unit.singular)) return unit.length;
+    if (EqualsIgnoringAsciiCase(name, unit.singular)) return unit.length;
     if (name.size() == unit.singular.size() + 1 && (name.back() == 's' || name.back() == 'S') &&
-        EqualsIgnoreCase(name.substr(0, unit.singular.size()), unit.singular))
+        EqualsIgnoringAsciiCase(name.substr(0, unit.singular.size()), unit.singular))
       return unit.length;
   }
   return std::nullopt;
@@ -462,7 +458,7 @@ Value DaysSince(Call& call) {
 
 const FunctionInfo* FindFunction(std::string_view name) {
   for (const FunctionInfo& f : kFunctions)
-    if (EqualsIgnoreCase(name, f.name)) return &f;
+    if (EqualsIgnoringAsciiCase(name, f.name)) return &f;
   return nullptr;
 }
 

@@ -31,23 +31,13 @@
 #include <unordered_set>
 #include <utility>
 
+#include "formats.h"
 #include "formula/lexer.h"
 
 namespace casework::formula_internal {
 namespace {
 
 using NodePtr = std::unique_ptr<Node>;
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'a' && x <= 'z') x = static_cast<char>(x - 'a' + 'A');
-    if (y >= 'a' && y <= 'z') y = static_cast<char>(y - 'a' + 'A');
-    if (x != y) return false;
-  }
-  return true;
-}
 
 NodePtr MakeNode(NodeKind kind, std::size_t begin, std::size_t end) {
   auto node = std::make_unique<Node>();
@@ -187,7 +177,7 @@ class Parser {
   bool At(TokenKind kind) const { return token_.kind == kind; }
   std::string_view Source(const Token& t) const { return text_.substr(t.begin, t.end - t.begin); }
   bool AtKeyword(std::string_view keyword) const {
-    return At(TokenKind::kName) && EqualsIgnoreCase(Source(token_), keyword);
+    return At(TokenKind::kName) && EqualsIgnoringAsciiCase(Source(token_), keyword);
   }
   void Expect(TokenKind kind, std::string_view spelling) {
     if (!At(kind)) FailAt(token_.begin, "expected " + std::string(spelling));
@@ -346,16 +336,16 @@ class Parser {
     Token next = Lex(text_, name.end);
     if (next.kind == TokenKind::kLParen) return ParseCall(name, std::move(next));
     NodePtr node = MakeNode(NodeKind::kLiteral, name.begin, name.end);
-    if (EqualsIgnoreCase(word, "TRUE")) {
+    if (EqualsIgnoringAsciiCase(word, "TRUE")) {
       node->literal = true;
-    } else if (EqualsIgnoreCase(word, "FALSE")) {
+    } else if (EqualsIgnoringAsciiCase(word, "FALSE")) {
       node->literal = false;
-    } else if (EqualsIgnoreCase(word, "NULL")) {
+    } else if (EqualsIgnoringAsciiCase(word, "NULL")) {
       node->literal = nullptr;
-    } else if (EqualsIgnoreCase(word, "case") || EqualsIgnoreCase(word, "team_case")) {
+    } else if (EqualsIgnoringAsciiCase(word, "case") || EqualsIgnoringAsciiCase(word, "team_case")) {
       node->kind = NodeKind::kSubject;
-    } else if (EqualsIgnoreCase(word, "AND") || EqualsIgnoreCase(word, "OR") ||
-               EqualsIgnoreCase(word, "NOT")) {
+    } else if (EqualsIgnoringAsciiCase(word, "AND") || EqualsIgnoringAsciiCase(word, "OR") ||
+               EqualsIgnoringAsciiCase(word, "NOT")) {
       FailAt(name.begin, "unexpected " + std::string(word));
     } else if (FindFunction(word) != nullptr) {
       FailAt(next.begin, "expected ( after " + std::string(word));
