@@ -6,7 +6,13 @@
 // processes: once through the engine, once as hand-written prepared
 // statements on the SQLite C API (raw_sqlite.cc). Each prints one JSON line:
 //   {"workload", "n", "ops", "engine_per_s", "raw_per_s", "ratio", "peak_rss_mb", ...}
-// ratio = engine/raw from the same run, so it survives a noisy machine.
+// ratio = engine/raw from the same run, so it survives a noisy machine. The
+// list workload prints one line per probe ("list_parent_status", ...), with
+// the median call in microseconds on each side. bench/README.md has results.
+//
+// Memory: cases are generated one at a time (MakeCase), never held all at
+// once, and the parent keeps a bounded sample of ids, so a child's peak RSS
+// (which counts what it inherits from the parent) is the work's own.
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -36,7 +42,7 @@ using SteadyClock = std::chrono::steady_clock;
 struct Config {
   std::size_t n = 100'000;
   std::vector<std::string> workloads = {"bulk_create", "durable_create", "get", "update_data",
-                                        "transition"};
+                                        "transition", "list"};
   fs::path dir;
   bool quick = false;
 };
@@ -105,24 +111,20 @@ double PerSecond(std::size_t ops, SteadyClock::time_point start) {
 
 // ---- engine workloads: each returns operations per second ----
 
-std::vector<std::string> EngineBulkCreate(Engine& engine, const std::vector<CaseSpec>& cases,
-                                          std::size_t batch) {
-  std::vector<std::string> ids;
-  ids.reserve(cases.size());
+// Creates cases 0 .. count-1 of a workload of n, `batch` to a transaction;
+// hands each id to `keep` (which may drop it).
+void EngineCreate(Engine& engine, std::size_t n, std::size_t count, std::size_t batch,
+                  const std::function<void(std::string)>& keep) {
   std::vector<CaseDraft> drafts;
-  for (std::size_t i = 0; i < cases.size(); i += batch) {
+  for (std::size_t i = 0; i < count; i += batch) {
     drafts.clear();
-    for (std::size_t j = i; j < std::min(cases.size(), i + batch); ++j) drafts.push_back(ToDraft(cases[j]));
-    auto created = Must(engine.CreateMany(drafts), "create many");
-    ids.insert(ids.end(), created.begin(), created.end());
+    for (std::size_t j = i; j < std::min(count, i + batch); ++j) drafts.push_back(ToDraft(MakeCase(j, n)));
+    if (batch == 1) {
+      keep(Must(engine.Create(drafts[0]), "create").id);
+      continue;
+    }
+    for (auto& id : Must(engine.CreateMany(drafts), "create many")) keep(std::move(id));
   }
-  return ids;
-}
-
-double EngineDurableCreate(Engine& engine, const std::vector<CaseSpec>& cases) {
-  auto start = SteadyClock::now();
-  for (const auto& c : cases) Must(engine.Create(ToDraft(c)), "create");
-  return PerSecond(cases.size(), start);
 }
 
 double EngineGet(Engine& engine, const std::vector<std::string>& ids, std::size_t reads) {
@@ -161,28 +163,83 @@ double EngineTransition(Engine& engine, const std::vector<std::string>& ids, std
   return PerSecond(moves, start);
 }
 
+CasePage MustList(Engine& engine, const ListQuery& query) { return Must(engine.List(query), "list"); }
+
+boost::json::value AmountRange(double low, double high) {
+  auto leaf = [](const char* op, double value) {
+    return boost::json::object{{"field", "data.amount"}, {"op", op}, {"value", value}};
+  };
+  return boost::json::object{{"and", boost::json::array{leaf("gte", low), leaf("lt", high)}}};
+}
+
+// The probes of kListProbes, as RawList runs them.
+std::vector<double> EngineList(Engine& engine, const ListPlan& plan) {
+  std::vector<double> timings;
+  auto probe = [&](const std::function<ListQuery(std::size_t)>& make) {
+    TimeCalls(plan.reps, timings, [&](std::size_t rep) { MustList(engine, make(rep)); });
+  };
+  probe([](std::size_t) {
+    ListQuery q;
+    q.parent_status = ParentStatus::kPending;
+    return q;
+  });
+  probe([&](std::size_t rep) {
+    ListQuery q;
+    q.contact_email = ProbeEmail(rep, plan.n);
+    return q;
+  });
+  probe([&](std::size_t rep) {
+    ListQuery q;
+    double low = ProbeAmount(rep, plan.n);
+    q.filter = AmountRange(low, low + ProbeWidth(plan.n));
+    return q;
+  });
+  // The cursors after page 1 and after page deep_page - 1 (reached by
+  // number once: walking there would only repeat the same call).
+  for (std::int64_t page : {std::int64_t{1}, static_cast<std::int64_t>(plan.deep_page) - 1}) {
+    ListQuery at;
+    at.page_number = page;
+    std::optional<std::string> cursor = MustList(engine, at).next_cursor;
+    if (!cursor) Die("list: no page after page " + std::to_string(page));
+    probe([cursor](std::size_t) {
+      ListQuery q;
+      q.after = cursor;
+      return q;
+    });
+  }
+  return timings;
+}
+
 // ---- processes ----
 
 struct Measure {
-  double per_s = 0;
+  std::vector<double> values;  // what the work returned
   double peak_rss_mb = 0;
+  double per_s() const { return values.empty() ? 0 : values[0]; }
 };
 
 // Runs `work` in a child process: its own heap, so peak RSS is its own.
-Measure InChild(const std::function<double()>& work) {
+Measure InChild(const std::function<std::vector<double>()>& work) {
   int fds[2];
   if (pipe(fds) != 0) Die("pipe");
   pid_t pid = fork();
   if (pid < 0) Die("fork");
   if (pid == 0) {
     close(fds[0]);
-    double rate = work();
-    if (write(fds[1], &rate, sizeof rate) != sizeof rate) _exit(2);
+    std::vector<double> values = work();
+    std::size_t count = values.size();
+    if (write(fds[1], &count, sizeof count) != sizeof count) _exit(2);
+    auto bytes = static_cast<ssize_t>(count * sizeof(double));
+    if (write(fds[1], values.data(), count * sizeof(double)) != bytes) _exit(2);
     _exit(0);
   }
   close(fds[1]);
   Measure m;
-  if (read(fds[0], &m.per_s, sizeof m.per_s) != sizeof m.per_s) Die("child failed");
+  std::size_t count = 0;
+  if (read(fds[0], &count, sizeof count) != sizeof count || count > 1024) Die("child failed");
+  m.values.resize(count);
+  auto bytes = static_cast<ssize_t>(count * sizeof(double));
+  if (read(fds[0], m.values.data(), count * sizeof(double)) != bytes) Die("child failed");
   close(fds[0]);
   int status = 0;
   struct rusage usage {};
@@ -192,14 +249,25 @@ Measure InChild(const std::function<double()>& work) {
   return m;
 }
 
-void Report(const std::string& workload, std::size_t n, std::size_t ops, const Measure& engine,
-            const Measure& raw, const std::string& extra = "") {
+Measure InChild(const std::function<double()>& work) {
+  return InChild(std::function<std::vector<double>()>([&] { return std::vector<double>{work()}; }));
+}
+
+void Report(const std::string& workload, std::size_t n, std::size_t ops, double engine_per_s,
+            double raw_per_s, const Measure& engine, const Measure& raw,
+            const std::string& extra = "") {
   std::printf(
       "{\"workload\":\"%s\",\"n\":%zu,\"ops\":%zu,\"engine_per_s\":%.1f,\"raw_per_s\":%.1f,"
       "\"ratio\":%.3f,\"peak_rss_mb\":%.1f,\"raw_peak_rss_mb\":%.1f%s}\n",
-      workload.c_str(), n, ops, engine.per_s, raw.per_s, raw.per_s > 0 ? engine.per_s / raw.per_s : 0,
-      engine.peak_rss_mb, raw.peak_rss_mb, extra.c_str());
+      workload.c_str(), n, ops, engine_per_s, raw_per_s,
+      raw_per_s > 0 ? engine_per_s / raw_per_s : 0, engine.peak_rss_mb, raw.peak_rss_mb,
+      extra.c_str());
   std::fflush(stdout);
+}
+
+void Report(const std::string& workload, std::size_t n, std::size_t ops, const Measure& engine,
+            const Measure& raw, const std::string& extra = "") {
+  Report(workload, n, ops, engine.per_s(), raw.per_s(), engine, raw, extra);
 }
 
 // A fresh database file with casework's schema and nothing else.
@@ -215,46 +283,74 @@ void CopyDatabase(const fs::path& from, const fs::path& to) {
   fs::copy_file(from, to);
 }
 
-// The populated database that the read and update workloads start from;
-// both sides get a copy of it.
+// The populated database that the read and update workloads start from
+// (both sides get a copy of it), and a uniform sample of its ids.
 struct Base {
   fs::path path;
   std::vector<std::string> ids;
 };
 
-Base MakeBase(const Config& config, const std::vector<CaseSpec>& cases) {
+constexpr std::size_t kIdSample = 20000;
+
+Base MakeBase(const Config& config) {
   Base base{FreshDatabase(config, "base.db"), {}};
-  {
+  fs::path ids_file = config.dir / "base.ids";
+  // Made in a child, so that the parent (and every later child) stays small.
+  InChild([&] {
     auto engine = OpenEngine(base.path, Durability::kNormal);
-    base.ids = EngineBulkCreate(*engine, cases, 1000);
-  }  // closing checkpoints the WAL into the file
+    std::vector<std::string> sample;
+    std::mt19937_64 random(5);
+    std::size_t seen = 0;
+    EngineCreate(*engine, config.n, config.n, 1000, [&](std::string id) {
+      ++seen;  // reservoir sampling: every id equally likely to be kept
+      if (sample.size() < kIdSample) sample.push_back(std::move(id));
+      else if (std::size_t slot = random() % seen; slot < kIdSample) sample[slot] = std::move(id);
+    });
+    std::FILE* out = std::fopen(ids_file.c_str(), "w");
+    if (!out) Die("cannot write " + ids_file.string());
+    for (const auto& id : sample) std::fprintf(out, "%s\n", id.c_str());
+    std::fclose(out);
+    return 0.0;
+  });  // closing the engine checkpoints the WAL into the file
+  std::FILE* in = std::fopen(ids_file.c_str(), "r");
+  if (!in) Die("cannot read " + ids_file.string());
+  char line[64];
+  while (std::fgets(line, sizeof line, in)) base.ids.emplace_back(line, std::strcspn(line, "\n"));
+  std::fclose(in);
   return base;
 }
 
-void RunBulkCreate(const Config& config, const std::vector<CaseSpec>& cases) {
+std::string BytesPerCase(const fs::path& engine_db, const fs::path& raw_db, std::size_t n) {
+  std::ostringstream extra;
+  n = std::max<std::size_t>(1, n);
+  extra << ",\"engine_bytes_per_case\":" << fs::file_size(engine_db) / n
+        << ",\"raw_bytes_per_case\":" << fs::file_size(raw_db) / n;
+  return extra.str();
+}
+
+void RunBulkCreate(const Config& config) {
   fs::path engine_db = FreshDatabase(config, "engine.db"), raw_db = FreshDatabase(config, "raw.db");
   Measure engine = InChild([&] {
     auto e = OpenEngine(engine_db, Durability::kNormal);
     auto start = SteadyClock::now();
-    EngineBulkCreate(*e, cases, 1000);
-    return PerSecond(cases.size(), start);
+    EngineCreate(*e, config.n, config.n, 1000, [](std::string) {});
+    return PerSecond(config.n, start);
   });
-  Measure raw = InChild([&] { return RawBulkCreate(raw_db.string(), cases, 1000, {}); });
-  std::ostringstream extra;
-  extra << ",\"engine_bytes_per_case\":" << fs::file_size(engine_db) / std::max<std::size_t>(1, cases.size())
-        << ",\"raw_bytes_per_case\":" << fs::file_size(raw_db) / std::max<std::size_t>(1, cases.size());
-  Report("bulk_create", cases.size(), cases.size(), engine, raw, extra.str());
+  Measure raw = InChild([&] { return RawCreate(raw_db.string(), config.n, config.n, 1000, {}); });
+  Report("bulk_create", config.n, config.n, engine, raw, BytesPerCase(engine_db, raw_db, config.n));
 }
 
-void RunDurableCreate(const Config& config, const std::vector<CaseSpec>& cases) {
-  std::vector<CaseSpec> some(cases.begin(), cases.begin() + std::min<std::size_t>(cases.size(), config.quick ? 50 : 2000));
+void RunDurableCreate(const Config& config) {
+  std::size_t some = std::min<std::size_t>(config.n, config.quick ? 50 : 2000);
   fs::path engine_db = FreshDatabase(config, "engine.db"), raw_db = FreshDatabase(config, "raw.db");
   Measure engine = InChild([&] {
     auto e = OpenEngine(engine_db, Durability::kFull);
-    return EngineDurableCreate(*e, some);
+    auto start = SteadyClock::now();
+    EngineCreate(*e, config.n, some, 1, [](std::string) {});
+    return PerSecond(some, start);
   });
-  Measure raw = InChild([&] { return RawDurableCreate(raw_db.string(), some, {true}); });
-  Report("durable_create", cases.size(), some.size(), engine, raw, ",\"sync\":\"full\"");
+  Measure raw = InChild([&] { return RawCreate(raw_db.string(), config.n, some, 1, {true}); });
+  Report("durable_create", config.n, some, engine, raw, ",\"sync\":\"full\"");
 }
 
 using EngineWork = std::function<double(Engine&, const std::vector<std::string>&, std::size_t)>;
@@ -271,7 +367,35 @@ void RunOnBase(const Config& config, const Base& base, const std::string& name, 
     return engine_work(*e, base.ids, ops);
   });
   Measure raw = InChild([&] { return raw_work(raw_db.string(), base.ids, ops, {}); });
-  Report(name, base.ids.size(), ops, engine, raw);
+  Report(name, config.n, ops, engine, raw);
+}
+
+// Read-only: both sides read the base itself.
+void RunList(const Config& config, const Base& base) {
+  ListPlan plan;
+  plan.n = config.n;
+  plan.reps = config.quick ? 5 : 200;
+  // The 10,000th page where there is one; at least page 2.
+  plan.deep_page = std::clamp<std::size_t>(config.n / 10, 2, 10000);
+  Measure engine = InChild(std::function<std::vector<double>()>([&] {
+    auto e = OpenEngine(base.path, Durability::kNormal);
+    return EngineList(*e, plan);
+  }));
+  Measure raw = InChild(std::function<std::vector<double>()>(
+      [&] { return RawList(base.path.string(), plan, {}); }));
+  if (engine.values.size() != 2 * kListProbeCount || raw.values.size() != 2 * kListProbeCount)
+    Die("list: the sides measured different probes");
+  for (std::size_t p = 0; p < kListProbeCount; ++p) {
+    char extra[160];
+    std::snprintf(extra, sizeof extra,
+                  ",\"engine_median_us\":%.1f,\"raw_median_us\":%.1f%s", engine.values[2 * p],
+                  raw.values[2 * p],
+                  std::strcmp(kListProbes[p], "cursor_deep") == 0
+                      ? (",\"page\":" + std::to_string(plan.deep_page)).c_str()
+                      : "");
+    Report(std::string("list_") + kListProbes[p], config.n, plan.reps, engine.values[2 * p + 1],
+           raw.values[2 * p + 1], engine, raw, extra);
+  }
 }
 
 Config ParseArgs(int argc, char** argv) {
@@ -284,6 +408,7 @@ Config ParseArgs(int argc, char** argv) {
     };
     if (arg == "--n") {
       config.n = std::stoul(next());
+      if (config.n < 20) Die("--n must be at least 20");
     } else if (arg == "--quick") {
       config.quick = true;
       config.n = 300;
@@ -295,7 +420,7 @@ Config ParseArgs(int argc, char** argv) {
       config.dir = next();
     } else if (arg == "--help") {
       std::printf("usage: casework-bench [--workloads a,b] [--n N] [--quick] [--dir DIR]\n"
-                  "workloads: bulk_create durable_create get update_data transition\n");
+                  "workloads: bulk_create durable_create get update_data transition list\n");
       std::exit(0);
     } else {
       Die("unknown argument " + arg);
@@ -316,19 +441,19 @@ int main(int argc, char** argv) {
     if (!mkdtemp(pattern.data())) Die("mkdtemp");
     config.dir = pattern;
   }
-  std::vector<CaseSpec> cases = MakeCases(config.n, 42);
   std::size_t ops = config.quick ? 100 : std::min<std::size_t>(config.n, 20000);
   std::optional<Base> base;
   auto need_base = [&]() -> const Base& {
-    if (!base) base = MakeBase(config, cases);
+    if (!base) base = MakeBase(config);
     return *base;
   };
   for (const auto& w : config.workloads) {
-    if (w == "bulk_create") RunBulkCreate(config, cases);
-    else if (w == "durable_create") RunDurableCreate(config, cases);
+    if (w == "bulk_create") RunBulkCreate(config);
+    else if (w == "durable_create") RunDurableCreate(config);
     else if (w == "get") RunOnBase(config, need_base(), w, ops, EngineGet, RawGet);
     else if (w == "update_data") RunOnBase(config, need_base(), w, ops / 4 + 1, EngineUpdateData, RawUpdateData);
     else if (w == "transition") RunOnBase(config, need_base(), w, ops / 4 + 1, EngineTransition, RawTransition);
+    else if (w == "list") RunList(config, need_base());
     else Die("unknown workload " + w);
   }
   if (own_dir) fs::remove_all(config.dir);

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <functional>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -63,6 +64,25 @@ class Db {
     return false;
   }
   std::int64_t LastId() const { return sqlite3_last_insert_rowid(db_); }
+
+  // Commits a write transaction after re-indexing, for full-text search,
+  // the cases its triggers noted: the same upkeep as the engine's.
+  void CommitWrite() {
+    sqlite3_stmt* pending = Use("SELECT EXISTS (SELECT 1 FROM case_search_pending)");
+    bool any = Row(pending) && sqlite3_column_int(pending, 0) != 0;
+    sqlite3_reset(pending);
+    if (any) {
+      Done(Use("DELETE FROM case_search WHERE rowid IN (SELECT case_id FROM case_search_pending)"));
+      Done(Use("INSERT INTO case_search (rowid, title, description, reference, contacts) "
+               "SELECT c.id, c.title, c.description, c.reference, "
+               "(SELECT group_concat(coalesce(ct.name, '') || ' ' || coalesce(ct.given_name, '') "
+               "|| ' ' || coalesce(ct.family_name, ''), ' ') FROM case_contacts cc "
+               "JOIN contacts ct ON ct.id = cc.contact_id WHERE cc.case_id = c.id) "
+               "FROM case_search_pending p JOIN cases c ON c.id = p.case_id"));
+      Done(Use("DELETE FROM case_search_pending"));
+    }
+    Exec("COMMIT");
+  }
 
  private:
   sqlite3* db_ = nullptr;
@@ -267,22 +287,17 @@ std::int64_t CaseRow(Db& db, const std::string& id, std::int64_t* version = null
 
 }  // namespace
 
-double RawBulkCreate(const std::string& path, const std::vector<CaseSpec>& cases,
-                     std::size_t batch, const RawOptions& options) {
+double RawCreate(const std::string& path, std::size_t n, std::size_t count, std::size_t batch,
+                 const RawOptions& options) {
   Db db(path, options);
   UuidGenerator ids;
   auto start = Clock::now();
-  for (std::size_t i = 0; i < cases.size(); i += batch) {
+  for (std::size_t i = 0; i < count; i += batch) {
     db.Exec("BEGIN IMMEDIATE");
-    for (std::size_t j = i; j < std::min(cases.size(), i + batch); ++j) CreateOne(db, ids, cases[j]);
-    db.Exec("COMMIT");
+    for (std::size_t j = i; j < std::min(count, i + batch); ++j) CreateOne(db, ids, MakeCase(j, n));
+    db.CommitWrite();
   }
-  return PerSecond(cases.size(), start);
-}
-
-double RawDurableCreate(const std::string& path, const std::vector<CaseSpec>& cases,
-                        const RawOptions& options) {
-  return RawBulkCreate(path, cases, 1, options);
+  return PerSecond(count, start);
 }
 
 namespace {
@@ -373,7 +388,7 @@ double RawUpdateData(const std::string& path, const std::vector<std::string>& id
     sqlite3_bind_int64(touch, 3, NowMs());
     db.Done(touch);
     AppendEvent(db, row, "data_updated", changes + "]", NowMs());
-    db.Exec("COMMIT");
+    db.CommitWrite();
   }
   return PerSecond(updates, start);
 }
@@ -421,10 +436,123 @@ double RawTransition(const std::string& path, const std::vector<std::string>& id
     std::string changes = "[{\"path\":\"status\",\"before\":\"" + status + "\",\"after\":\"" +
                           (closing ? "closed" : "in_progress") + "\"}]";
     AppendEvent(db, row, "status_changed", changes, now);
-    db.Exec("COMMIT");
+    db.CommitWrite();
     closed[row] = closing;
   }
   return PerSecond(moves, start);
+}
+
+namespace {
+
+// One page as the engine serves it, in one read transaction: the exact
+// count (and, after a cursor, the position), then page[size] + 1 row ids
+// in page order, then each of the page's cases read whole.
+struct RawPageQuery {
+  const char* count_sql;
+  const char* page_sql;
+  std::function<void(sqlite3_stmt*)> bind;  // the same values for both
+};
+
+std::size_t RawPage(Db& db, const RawPageQuery& q) {
+  db.Exec("BEGIN");
+  sqlite3_stmt* count = db.Use(q.count_sql);
+  q.bind(count);
+  std::size_t total = db.Row(count) ? static_cast<std::size_t>(sqlite3_column_int64(count, 0)) : 0;
+  sqlite3_reset(count);
+  sqlite3_stmt* page = db.Use(q.page_sql);
+  q.bind(page);
+  std::vector<std::int64_t> rows;
+  while (db.Row(page)) rows.push_back(sqlite3_column_int64(page, 0));
+  std::size_t bytes = total;
+  for (std::size_t i = 0; i < rows.size() && i < 10; ++i) bytes += ReadWholeCase(db, rows[i]);
+  db.Exec("COMMIT");
+  return bytes;
+}
+
+struct Key {
+  std::int64_t created_at = 0;
+  std::string uuid;
+};
+
+// The sort key of the case at `offset` in the default order: where a
+// cursor after it points.
+Key KeyAt(Db& db, std::size_t offset) {
+  sqlite3_stmt* s = db.Use(
+      "SELECT created_at, uuid FROM cases WHERE workspace_id = 1 AND archived_at IS NULL "
+      "ORDER BY created_at DESC, uuid DESC LIMIT 1 OFFSET ?1");
+  sqlite3_bind_int64(s, 1, static_cast<std::int64_t>(offset));
+  if (!db.Row(s)) Die(nullptr, "no case at the cursor's offset");
+  Key key{sqlite3_column_int64(s, 0),
+          std::string(static_cast<const char*>(sqlite3_column_blob(s, 1)),
+                      static_cast<std::size_t>(sqlite3_column_bytes(s, 1)))};
+  sqlite3_reset(s);
+  return key;
+}
+
+}  // namespace
+
+std::vector<double> RawList(const std::string& path, const ListPlan& plan,
+                            const RawOptions& options) {
+  Db db(path, options);
+  std::vector<double> timings;
+  std::size_t bytes = 0;
+  auto probe = [&](const std::function<RawPageQuery(std::size_t)>& make) {
+    TimeCalls(plan.reps, timings, [&](std::size_t rep) { bytes += RawPage(db, make(rep)); });
+  };
+  probe([](std::size_t) {
+    return RawPageQuery{
+        "SELECT count(*) FROM cases WHERE workspace_id = 1 AND parent_status = 'pending' "
+        "AND archived_at IS NULL",
+        "SELECT id FROM cases WHERE workspace_id = 1 AND parent_status = 'pending' "
+        "AND archived_at IS NULL ORDER BY created_at DESC, uuid DESC LIMIT 11",
+        [](sqlite3_stmt*) {}};
+  });
+  probe([&](std::size_t rep) {
+    std::string email = ProbeEmail(rep, plan.n);
+    return RawPageQuery{
+        "SELECT count(*) FROM cases c WHERE c.id IN (SELECT cc.case_id FROM contacts ct "
+        "JOIN case_contacts cc ON cc.contact_id = ct.id WHERE ct.workspace_id = 1 AND "
+        "ct.email = ?1) AND +c.workspace_id = 1 AND c.archived_at IS NULL",
+        "SELECT c.id FROM cases c WHERE c.id IN (SELECT cc.case_id FROM contacts ct "
+        "JOIN case_contacts cc ON cc.contact_id = ct.id WHERE ct.workspace_id = 1 AND "
+        "ct.email = ?1) AND +c.workspace_id = 1 AND c.archived_at IS NULL "
+        "ORDER BY c.created_at DESC, c.uuid DESC LIMIT 11",
+        [email](sqlite3_stmt* s) { BindText(s, 1, email); }};
+  });
+  probe([&](std::size_t rep) {
+    double low = ProbeAmount(rep, plan.n), high = low + ProbeWidth(plan.n);
+    return RawPageQuery{
+        "SELECT count(*) FROM cases c WHERE c.id IN (SELECT case_id FROM case_fields "
+        "WHERE key = 'amount' AND typed_value >= ?1 AND typed_value < ?2) "
+        "AND +c.workspace_id = 1 AND c.archived_at IS NULL",
+        "SELECT c.id FROM cases c WHERE c.id IN (SELECT case_id FROM case_fields "
+        "WHERE key = 'amount' AND typed_value >= ?1 AND typed_value < ?2) "
+        "AND +c.workspace_id = 1 AND c.archived_at IS NULL "
+        "ORDER BY c.created_at DESC, c.uuid DESC LIMIT 11",
+        [low, high](sqlite3_stmt* s) {
+          sqlite3_bind_double(s, 1, low);
+          sqlite3_bind_double(s, 2, high);
+        }};
+  });
+  // Keyset pages: the rows after the cursor's key, and in the same pass as
+  // the total, how many come before it (the current page number).
+  for (std::size_t page : {std::size_t{1}, plan.deep_page - 1}) {
+    Key key = KeyAt(db, page * 10 - 1);
+    probe([key](std::size_t) {
+      return RawPageQuery{
+          "SELECT count(*), coalesce(sum((created_at, uuid) > (?1, ?2)), 0) FROM cases "
+          "WHERE workspace_id = 1 AND archived_at IS NULL",
+          "SELECT id FROM cases WHERE workspace_id = 1 AND archived_at IS NULL AND "
+          "(created_at, uuid) < (?1, ?2) ORDER BY created_at DESC, uuid DESC LIMIT 11",
+          [key](sqlite3_stmt* s) {
+            sqlite3_bind_int64(s, 1, key.created_at);
+            sqlite3_bind_blob(s, 2, key.uuid.data(), static_cast<int>(key.uuid.size()),
+                              SQLITE_TRANSIENT);
+          }};
+    });
+  }
+  if (bytes == 0) Die(nullptr, "raw list read nothing");
+  return timings;
 }
 
 }  // namespace casework::bench

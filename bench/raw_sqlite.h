@@ -18,16 +18,21 @@ struct RawOptions {
 
 // Each returns operations per second. `path` is a database with casework's
 // schema (made by the engine), populated or not as the workload needs.
-double RawBulkCreate(const std::string& path, const std::vector<CaseSpec>& cases,
-                     std::size_t batch, const RawOptions& options);
-double RawDurableCreate(const std::string& path, const std::vector<CaseSpec>& cases,
-                        const RawOptions& options);
+// Creates cases 0 .. count-1 of a workload of n (MakeCase), `batch` to a
+// transaction.
+double RawCreate(const std::string& path, std::size_t n, std::size_t count, std::size_t batch,
+                 const RawOptions& options);
 double RawGet(const std::string& path, const std::vector<std::string>& ids, std::size_t reads,
               const RawOptions& options);
 double RawUpdateData(const std::string& path, const std::vector<std::string>& ids,
                      std::size_t updates, const RawOptions& options);
 double RawTransition(const std::string& path, const std::vector<std::string>& ids,
                      std::size_t moves, const RawOptions& options);
+
+// The probes of kListProbes in order, each as TimeCalls reports it: median
+// microseconds, then calls per second.
+std::vector<double> RawList(const std::string& path, const ListPlan& plan,
+                            const RawOptions& options);
 
 }  // namespace casework::bench
 

@@ -3,7 +3,11 @@
 #ifndef CASEWORK_BENCH_WORKLOAD_H_
 #define CASEWORK_BENCH_WORKLOAD_H_
 
+#include <algorithm>
+#include <chrono>
 #include <cstdint>
+#include <cstdio>
+#include <iterator>
 #include <random>
 #include <string>
 #include <vector>
@@ -34,7 +38,10 @@ struct CaseSpec {
   std::vector<std::string> tags;
 };
 
-inline CaseSpec MakeCase(std::size_t i, std::size_t n, std::mt19937_64& random) {
+// Case i of a workload of n cases: the same for every i whatever else is
+// made, so that no side needs to hold the whole workload in memory.
+inline CaseSpec MakeCase(std::size_t i, std::size_t n) {
+  std::mt19937_64 random(0x9E3779B97F4A7C15ull * (i + 1) ^ 42);
   std::size_t pool = n / 2 > 0 ? n / 2 : 1;
   CaseSpec c;
   c.title = "Claim " + std::to_string(i);
@@ -66,16 +73,59 @@ inline CaseSpec MakeCase(std::size_t i, std::size_t n, std::mt19937_64& random) 
   return c;
 }
 
-inline std::vector<CaseSpec> MakeCases(std::size_t n, std::uint64_t seed) {
-  std::mt19937_64 random(seed);
-  std::vector<CaseSpec> cases;
-  cases.reserve(n);
-  for (std::size_t i = 0; i < n; ++i) cases.push_back(MakeCase(i, n, random));
-  return cases;
-}
-
 // The condition every transition workload evaluates on Close.
 inline constexpr const char* kCloseCondition = "case.data.amount >= 0";
+
+// The list workload: pages of 10 cases (whole cases, as the engine returns
+// them, with exact counts), each probe timed `reps` times.
+struct ListPlan {
+  std::size_t n = 0;          // cases in the database
+  std::size_t reps = 0;       // calls per probe
+  std::size_t deep_page = 0;  // the cursor walk's deep page (2 or more)
+};
+
+// In the order both sides report them.
+inline constexpr const char* kListProbes[] = {
+    "parent_status",  // parent_status = pending: a third of the cases
+    "contact_email",  // one contact's cases (a few)
+    "data_range",     // data.amount in [x, x + ProbeWidth(n)): about 100 cases
+    "cursor_first",   // the page after the first, by cursor
+    "cursor_deep",    // the page after deep_page - 1, by cursor
+};
+inline constexpr std::size_t kListProbeCount = std::size(kListProbes);
+
+inline std::string ProbeEmail(std::size_t rep, std::size_t n) {
+  std::size_t pool = n / 2 > 0 ? n / 2 : 1;
+  return "person" + std::to_string((rep * 7919 + 13) % pool) + "@example.com";
+}
+// Amounts are uniform over [0, 10,000): a range this wide holds about 100
+// of n cases.
+inline double ProbeWidth(std::size_t n) {
+  return std::min(10000.0, 1e6 / static_cast<double>(n > 0 ? n : 1));
+}
+inline double ProbeAmount(std::size_t rep, std::size_t n) {
+  auto room = static_cast<std::size_t>(10000.0 - ProbeWidth(n)) + 1;
+  return static_cast<double>((rep * 7919 + 17) % room);
+}
+
+// Calls call(0 .. reps-1), timing each; appends to `out` the median call in
+// microseconds and the calls per second over all of them.
+template <typename Call>
+void TimeCalls(std::size_t reps, std::vector<double>& out, Call&& call) {
+  using Clock = std::chrono::steady_clock;
+  std::vector<double> micros;
+  micros.reserve(reps);
+  double total = 0;
+  for (std::size_t rep = 0; rep < reps; ++rep) {
+    auto start = Clock::now();
+    call(rep);
+    micros.push_back(std::chrono::duration<double, std::micro>(Clock::now() - start).count());
+    total += micros.back();
+  }
+  std::sort(micros.begin(), micros.end());
+  out.push_back(micros.empty() ? 0 : micros[micros.size() / 2]);
+  out.push_back(total > 0 ? static_cast<double>(reps) * 1e6 / total : 0);
+}
 
 }  // namespace casework::bench
 
