@@ -270,6 +270,17 @@ void Report(const std::string& workload, std::size_t n, std::size_t ops, const M
   Report(workload, n, ops, engine.per_s(), raw.per_s(), engine, raw, extra);
 }
 
+// Reads a file through, so that the operating system caches it: a side
+// that ran second would otherwise find pages the first one brought in.
+void WarmFile(const fs::path& path) {
+  std::FILE* in = std::fopen(path.c_str(), "rb");
+  if (!in) Die("cannot read " + path.string());
+  static char buffer[1 << 20];
+  while (std::fread(buffer, 1, sizeof buffer, in) == sizeof buffer) {
+  }
+  std::fclose(in);
+}
+
 // A fresh database file with casework's schema and nothing else.
 fs::path FreshDatabase(const Config& config, const std::string& name) {
   fs::path path = config.dir / name;
@@ -363,14 +374,18 @@ void RunOnBase(const Config& config, const Base& base, const std::string& name, 
   CopyDatabase(base.path, engine_db);
   CopyDatabase(base.path, raw_db);
   Measure engine = InChild([&] {
+    WarmFile(engine_db);
     auto e = OpenEngine(engine_db, Durability::kNormal);
     return engine_work(*e, base.ids, ops);
   });
-  Measure raw = InChild([&] { return raw_work(raw_db.string(), base.ids, ops, {}); });
+  Measure raw = InChild([&] {
+    WarmFile(raw_db);
+    return raw_work(raw_db.string(), base.ids, ops, {});
+  });
   Report(name, config.n, ops, engine, raw);
 }
 
-// Read-only: both sides read the base itself.
+// Read-only: both sides read the base itself, from a warm cache.
 void RunList(const Config& config, const Base& base) {
   ListPlan plan;
   plan.n = config.n;
@@ -378,11 +393,15 @@ void RunList(const Config& config, const Base& base) {
   // The 10,000th page where there is one; at least page 2.
   plan.deep_page = std::clamp<std::size_t>(config.n / 10, 2, 10000);
   Measure engine = InChild(std::function<std::vector<double>()>([&] {
+    WarmFile(base.path);
     auto e = OpenEngine(base.path, Durability::kNormal);
     return EngineList(*e, plan);
   }));
   Measure raw = InChild(std::function<std::vector<double>()>(
-      [&] { return RawList(base.path.string(), plan, {}); }));
+      [&] {
+        WarmFile(base.path);
+        return RawList(base.path.string(), plan, {});
+      }));
   if (engine.values.size() != 2 * kListProbeCount || raw.values.size() != 2 * kListProbeCount)
     Die("list: the sides measured different probes");
   for (std::size_t p = 0; p < kListProbeCount; ++p) {

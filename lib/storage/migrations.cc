@@ -48,9 +48,12 @@ void CreateTemplates(SQLite::Database& db) { db.exec(sql::kSchemaV3); }
 // (filled with the existing cases).
 void CreateSearch(SQLite::Database& db) { db.exec(sql::kSchemaV4); }
 
+// 5: the field type in the data. index, so that data. filters read it alone.
+void CoverFieldTypes(SQLite::Database& db) { db.exec(sql::kSchemaV5); }
+
 using Migration = void (*)(SQLite::Database&);
 constexpr Migration kMigrations[] = {CreateTables, CreateListIndexes, CreateTemplates,
-                                     CreateSearch};
+                                     CreateSearch, CoverFieldTypes};
 
 }  // namespace
 

@@ -249,6 +249,15 @@ INSERT INTO case_search (rowid, title, description, reference, contacts)
   FROM cases c;
 )sql";
 
+// Version 5: data. filters read the index alone. A filter on a schema
+// field restricts the field's type (numbers, datetimes and booleans are
+// all numbers in typed_value), and with (key, typed_value) only, each
+// match cost a lookup of its row for the type. The index now holds it.
+inline constexpr char kSchemaV5[] = R"sql(
+DROP INDEX case_fields_by_value;
+CREATE INDEX case_fields_by_value ON case_fields (key, typed_value, type);
+)sql";
+
 // ---- Full-text search upkeep (storage/search.cc) ----
 
 inline constexpr char kSearchPending[] = "SELECT EXISTS (SELECT 1 FROM case_search_pending)";
