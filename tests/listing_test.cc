@@ -952,6 +952,21 @@ TEST_CASE("q forgets a case deleted behind casework's back") {
         raw.execAndGet("SELECT count(*) FROM cases").getInt());
 }
 
+// casework has no operation that moves a case between workspaces (a
+// payload's workspace is read-only); another program may.
+TEST_CASE("q finds a case moved to another workspace behind casework's back only there") {
+  Seeded fx;
+  {
+    SQLite::Database raw(fx.path(), SQLite::OPEN_READWRITE);
+    SQLite::Statement move(raw,
+        "UPDATE cases SET workspace_id = (SELECT id FROM workspaces WHERE slug = 'other') "
+        "WHERE title = 'Beta fire claim'");
+    CHECK(move.exec() == 1);
+  }
+  CHECK(fx.List(Query(R"({"q": "peeters"})")).cases.empty());
+  CHECK(Titles(fx.List(Query(R"({"q": "peeters"})"), ReadIn("other"))) == Names{"Beta fire claim"});
+}
+
 TEST_CASE("FTS syntax in q is only text") {
   Seeded fx;
   for (const char* q : {"\"", "water\"", "water*", "NEAR(water claim)", "water OR fire",
