@@ -1,6 +1,6 @@
 // casework-bench: how much casework costs on top of SQLite.
 //
-//   casework-bench [--workloads bulk_create,get,...] [--n N] [--quick] [--dir DIR]
+//   casework-bench [--workloads bulk_create,get,...] [--n N] [--repeat K] [--quick] [--dir DIR]
 //
 // Every workload runs twice on the same schema and data, in separate child
 // processes: once through the engine, once as hand-written prepared
@@ -45,6 +45,7 @@ struct Config {
                                         "transition", "list"};
   fs::path dir;
   bool quick = false;
+  int repeat = 1;  // runs of each side, alternating; medians reported
 };
 
 [[noreturn]] void Die(const std::string& what) {
@@ -339,29 +340,76 @@ std::string BytesPerCase(const fs::path& engine_db, const fs::path& raw_db, std:
   return extra.str();
 }
 
+using Work = std::function<std::vector<double>()>;
+
+struct Sides {
+  Measure engine, raw;
+};
+
+// The element-wise median of the runs' values; the largest peak RSS.
+Measure MedianOf(std::vector<Measure> runs) {
+  Measure out;
+  for (std::size_t v = 0; v < runs.front().values.size(); ++v) {
+    std::vector<double> column;
+    for (const auto& run : runs) column.push_back(run.values.at(v));
+    std::sort(column.begin(), column.end());
+    out.values.push_back(column[column.size() / 2]);
+  }
+  for (const auto& run : runs) out.peak_rss_mb = std::max(out.peak_rss_mb, run.peak_rss_mb);
+  return out;
+}
+
+// Runs each side config.repeat times, alternating engine and raw so that a
+// slow spell of the machine falls on both; `prepare` runs before each side
+// (fresh files for work that changes them).
+Sides Alternate(const Config& config, const std::function<void()>& prepare, const Work& engine,
+                const Work& raw) {
+  std::vector<Measure> engine_runs, raw_runs;
+  for (int r = 0; r < config.repeat; ++r) {
+    prepare();
+    engine_runs.push_back(InChild(engine));
+    prepare();
+    raw_runs.push_back(InChild(raw));
+  }
+  return {MedianOf(std::move(engine_runs)), MedianOf(std::move(raw_runs))};
+}
+
 void RunBulkCreate(const Config& config) {
-  fs::path engine_db = FreshDatabase(config, "engine.db"), raw_db = FreshDatabase(config, "raw.db");
-  Measure engine = InChild([&] {
-    auto e = OpenEngine(engine_db, Durability::kNormal);
-    auto start = SteadyClock::now();
-    EngineCreate(*e, config.n, config.n, 1000, [](std::string) {});
-    return PerSecond(config.n, start);
-  });
-  Measure raw = InChild([&] { return RawCreate(raw_db.string(), config.n, config.n, 1000, {}); });
-  Report("bulk_create", config.n, config.n, engine, raw, BytesPerCase(engine_db, raw_db, config.n));
+  fs::path engine_db = config.dir / "engine.db", raw_db = config.dir / "raw.db";
+  auto fresh = [&] {
+    FreshDatabase(config, "engine.db");
+    FreshDatabase(config, "raw.db");
+  };
+  Sides sides = Alternate(
+      config, fresh,
+      [&] {
+        auto e = OpenEngine(engine_db, Durability::kNormal);
+        auto start = SteadyClock::now();
+        EngineCreate(*e, config.n, config.n, 1000, [](std::string) {});
+        return std::vector<double>{PerSecond(config.n, start)};
+      },
+      [&] { return std::vector<double>{RawCreate(raw_db.string(), config.n, config.n, 1000, {})}; });
+  Report("bulk_create", config.n, config.n, sides.engine, sides.raw,
+         BytesPerCase(engine_db, raw_db, config.n));
 }
 
 void RunDurableCreate(const Config& config) {
   std::size_t some = std::min<std::size_t>(config.n, config.quick ? 50 : 2000);
-  fs::path engine_db = FreshDatabase(config, "engine.db"), raw_db = FreshDatabase(config, "raw.db");
-  Measure engine = InChild([&] {
-    auto e = OpenEngine(engine_db, Durability::kFull);
-    auto start = SteadyClock::now();
-    EngineCreate(*e, config.n, some, 1, [](std::string) {});
-    return PerSecond(some, start);
-  });
-  Measure raw = InChild([&] { return RawCreate(raw_db.string(), config.n, some, 1, {true}); });
-  Report("durable_create", config.n, some, engine, raw, ",\"sync\":\"full\"");
+  fs::path engine_db = config.dir / "engine.db", raw_db = config.dir / "raw.db";
+  auto fresh = [&] {
+    FreshDatabase(config, "engine.db");
+    FreshDatabase(config, "raw.db");
+  };
+  Sides sides = Alternate(
+      config, fresh,
+      [&] {
+        auto e = OpenEngine(engine_db, Durability::kFull);
+        auto start = SteadyClock::now();
+        EngineCreate(*e, config.n, some, 1, [](std::string) {});
+        return std::vector<double>{PerSecond(some, start)};
+      },
+      [&] { return std::vector<double>{RawCreate(raw_db.string(), config.n, some, 1, {true})}; });
+  Report("durable_create", config.n, some, sides.engine, sides.raw, ",\"sync\":\"full\"");
 }
 
 using EngineWork = std::function<double(Engine&, const std::vector<std::string>&, std::size_t)>;
@@ -371,18 +419,22 @@ using RawWork = std::function<double(const std::string&, const std::vector<std::
 void RunOnBase(const Config& config, const Base& base, const std::string& name, std::size_t ops,
                const EngineWork& engine_work, const RawWork& raw_work) {
   fs::path engine_db = config.dir / "engine.db", raw_db = config.dir / "raw.db";
-  CopyDatabase(base.path, engine_db);
-  CopyDatabase(base.path, raw_db);
-  Measure engine = InChild([&] {
-    WarmFile(engine_db);
-    auto e = OpenEngine(engine_db, Durability::kNormal);
-    return engine_work(*e, base.ids, ops);
-  });
-  Measure raw = InChild([&] {
-    WarmFile(raw_db);
-    return raw_work(raw_db.string(), base.ids, ops, {});
-  });
-  Report(name, config.n, ops, engine, raw);
+  auto copies = [&] {
+    CopyDatabase(base.path, engine_db);
+    CopyDatabase(base.path, raw_db);
+  };
+  Sides sides = Alternate(
+      config, copies,
+      [&] {
+        WarmFile(engine_db);
+        auto e = OpenEngine(engine_db, Durability::kNormal);
+        return std::vector<double>{engine_work(*e, base.ids, ops)};
+      },
+      [&] {
+        WarmFile(raw_db);
+        return std::vector<double>{raw_work(raw_db.string(), base.ids, ops, {})};
+      });
+  Report(name, config.n, ops, sides.engine, sides.raw);
 }
 
 // Read-only: both sides read the base itself, from a warm cache.
@@ -392,16 +444,19 @@ void RunList(const Config& config, const Base& base) {
   plan.reps = config.quick ? 5 : 200;
   // The 10,000th page where there is one; at least page 2.
   plan.deep_page = std::clamp<std::size_t>(config.n / 10, 2, 10000);
-  Measure engine = InChild(std::function<std::vector<double>()>([&] {
-    WarmFile(base.path);
-    auto e = OpenEngine(base.path, Durability::kNormal);
-    return EngineList(*e, plan);
-  }));
-  Measure raw = InChild(std::function<std::vector<double>()>(
+  Sides sides = Alternate(
+      config, [] {},
+      [&] {
+        WarmFile(base.path);
+        auto e = OpenEngine(base.path, Durability::kNormal);
+        return EngineList(*e, plan);
+      },
       [&] {
         WarmFile(base.path);
         return RawList(base.path.string(), plan, {});
-      }));
+      });
+  const Measure& engine = sides.engine;
+  const Measure& raw = sides.raw;
   if (engine.values.size() != 2 * kListProbeCount || raw.values.size() != 2 * kListProbeCount)
     Die("list: the sides measured different probes");
   for (std::size_t p = 0; p < kListProbeCount; ++p) {
@@ -435,10 +490,13 @@ Config ParseArgs(int argc, char** argv) {
       config.workloads.clear();
       std::stringstream list(next());
       for (std::string w; std::getline(list, w, ',');) config.workloads.push_back(w);
+    } else if (arg == "--repeat") {
+      config.repeat = std::stoi(next());
+      if (config.repeat < 1 || config.repeat > 99) Die("--repeat must be 1 to 99");
     } else if (arg == "--dir") {
       config.dir = next();
     } else if (arg == "--help") {
-      std::printf("usage: casework-bench [--workloads a,b] [--n N] [--quick] [--dir DIR]\n"
+      std::printf("usage: casework-bench [--workloads a,b] [--n N] [--repeat K] [--quick] [--dir DIR]\n"
                   "workloads: bulk_create durable_create get update_data transition list\n");
       std::exit(0);
     } else {
