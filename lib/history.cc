@@ -42,7 +42,8 @@ std::vector<Change> ChangesFromJson(const json::value& stored) {
 json::object HistorySnapshot(const Case& c) {
   // Copied rather than erased from: object::erase moves the last member
   // into the hole, and history keeps the case shape's member order.
-  json::object full = json::value_from(c).as_object();
+  json::value value = json::value_from(c);  // not .as_object() of a temporary: a deep copy
+  json::object& full = value.as_object();
   json::object snapshot;
   snapshot.reserve(full.size());
   for (auto& [member, value] : full)
