@@ -374,41 +374,35 @@ Sides Alternate(const Config& config, const std::function<void()>& prepare, cons
   return {MedianOf(std::move(engine_runs)), MedianOf(std::move(raw_runs))};
 }
 
-void RunBulkCreate(const Config& config) {
+// Creates cases 0 .. count-1 into fresh databases, `batch` to a
+// transaction, on both sides.
+Sides RunCreate(const Config& config, std::size_t count, std::size_t batch, Durability durability) {
   fs::path engine_db = config.dir / "engine.db", raw_db = config.dir / "raw.db";
   auto fresh = [&] {
     FreshDatabase(config, "engine.db");
     FreshDatabase(config, "raw.db");
   };
-  Sides sides = Alternate(
+  RawOptions raw_options{durability == Durability::kFull};
+  return Alternate(
       config, fresh,
       [&] {
-        auto e = OpenEngine(engine_db, Durability::kNormal);
+        auto e = OpenEngine(engine_db, durability);
         auto start = SteadyClock::now();
-        EngineCreate(*e, config.n, config.n, 1000, [](std::string) {});
-        return std::vector<double>{PerSecond(config.n, start)};
+        EngineCreate(*e, config.n, count, batch, [](std::string) {});
+        return std::vector<double>{PerSecond(count, start)};
       },
-      [&] { return std::vector<double>{RawCreate(raw_db.string(), config.n, config.n, 1000, {})}; });
+      [&] { return std::vector<double>{RawCreate(raw_db.string(), config.n, count, batch, raw_options)}; });
+}
+
+void RunBulkCreate(const Config& config) {
+  Sides sides = RunCreate(config, config.n, 1000, Durability::kNormal);
   Report("bulk_create", config.n, config.n, sides.engine, sides.raw,
-         BytesPerCase(engine_db, raw_db, config.n));
+         BytesPerCase(config.dir / "engine.db", config.dir / "raw.db", config.n));
 }
 
 void RunDurableCreate(const Config& config) {
   std::size_t some = std::min<std::size_t>(config.n, config.quick ? 50 : 2000);
-  fs::path engine_db = config.dir / "engine.db", raw_db = config.dir / "raw.db";
-  auto fresh = [&] {
-    FreshDatabase(config, "engine.db");
-    FreshDatabase(config, "raw.db");
-  };
-  Sides sides = Alternate(
-      config, fresh,
-      [&] {
-        auto e = OpenEngine(engine_db, Durability::kFull);
-        auto start = SteadyClock::now();
-        EngineCreate(*e, config.n, some, 1, [](std::string) {});
-        return std::vector<double>{PerSecond(some, start)};
-      },
-      [&] { return std::vector<double>{RawCreate(raw_db.string(), config.n, some, 1, {true})}; });
+  Sides sides = RunCreate(config, some, 1, Durability::kFull);
   Report("durable_create", config.n, some, sides.engine, sides.raw, ",\"sync\":\"full\"");
 }
 
