@@ -360,15 +360,16 @@ Measure MedianOf(std::vector<Measure> runs) {
 }
 
 // Runs each side config.repeat times, alternating engine and raw so that a
-// slow spell of the machine falls on both; `prepare` runs before each side
-// (fresh files for work that changes them).
-Sides Alternate(const Config& config, const std::function<void()>& prepare, const Work& engine,
-                const Work& raw) {
+// slow spell of the machine falls on both. `prepare(true)` runs before each
+// engine run, `prepare(false)` before each raw one: fresh files for work
+// that changes them, the other side's left as its last run made them.
+Sides Alternate(const Config& config, const std::function<void(bool engine)>& prepare,
+                const Work& engine, const Work& raw) {
   std::vector<Measure> engine_runs, raw_runs;
   for (int r = 0; r < config.repeat; ++r) {
-    prepare();
+    prepare(true);
     engine_runs.push_back(InChild(engine));
-    prepare();
+    prepare(false);
     raw_runs.push_back(InChild(raw));
   }
   return {MedianOf(std::move(engine_runs)), MedianOf(std::move(raw_runs))};
@@ -378,10 +379,7 @@ Sides Alternate(const Config& config, const std::function<void()>& prepare, cons
 // transaction, on both sides.
 Sides RunCreate(const Config& config, std::size_t count, std::size_t batch, Durability durability) {
   fs::path engine_db = config.dir / "engine.db", raw_db = config.dir / "raw.db";
-  auto fresh = [&] {
-    FreshDatabase(config, "engine.db");
-    FreshDatabase(config, "raw.db");
-  };
+  auto fresh = [&](bool engine) { FreshDatabase(config, engine ? "engine.db" : "raw.db"); };
   RawOptions raw_options{durability == Durability::kFull};
   return Alternate(
       config, fresh,
@@ -413,10 +411,7 @@ using RawWork = std::function<double(const std::string&, const std::vector<std::
 void RunOnBase(const Config& config, const Base& base, const std::string& name, std::size_t ops,
                const EngineWork& engine_work, const RawWork& raw_work) {
   fs::path engine_db = config.dir / "engine.db", raw_db = config.dir / "raw.db";
-  auto copies = [&] {
-    CopyDatabase(base.path, engine_db);
-    CopyDatabase(base.path, raw_db);
-  };
+  auto copies = [&](bool engine) { CopyDatabase(base.path, engine ? engine_db : raw_db); };
   Sides sides = Alternate(
       config, copies,
       [&] {
@@ -439,7 +434,7 @@ void RunList(const Config& config, const Base& base) {
   // The 10,000th page where there is one; at least page 2.
   plan.deep_page = std::clamp<std::size_t>(config.n / 10, 2, 10000);
   Sides sides = Alternate(
-      config, [] {},
+      config, [](bool) {},
       [&] {
         WarmFile(base.path);
         auto e = OpenEngine(base.path, Durability::kNormal);
