@@ -75,7 +75,7 @@ void AddGlobalOptions(CLI::App& app, Invocation& inv) {
       "--workspace", [&inv](const std::string& s) { inv.ctx.workspace = s; },
       "workspace slug (default: the payload's workspace, else default)");
   app.add_option("--actor", inv.ctx.actor,
-                 "who makes the change, recorded in history: an email, or system (the default)")
+                 "who makes the change, recorded in history: an email, or system (the default)");
 }
 
 void AddCaseCommands(CLI::App& app, Invocation& inv) {
