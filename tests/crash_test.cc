@@ -345,9 +345,7 @@ void CheckAfterKill(const std::string& path, const std::string& said, Ledger& le
   if (!ready) ++figures.killed_before_ready;
   for (const Line& line : lines) REQUIRE_MESSAGE(line.kind != 'F', "the child could not open");
 
-  Options options;
-  options.durability = Durability::kNormal;
-  auto opened = Engine::Open(options, path);
+  auto opened = Engine::Open(testing::FastOptions(), path);
   REQUIRE_MESSAGE(opened.ok(), opened.status().ToString());
   Engine& engine = **opened;
   Actors actors(engine);
@@ -478,9 +476,7 @@ TEST_CASE("SIGKILL at random moments loses no acknowledged operation and leaves 
 
   // Every acknowledgement of the whole run, against the final file.
   {
-    Options options;
-    options.durability = Durability::kNormal;
-    auto opened = Engine::Open(options, path);
+    auto opened = Engine::Open(testing::FastOptions(), path);
     REQUIRE(opened.ok());
     std::map<std::string, std::vector<Event>> histories;
     for (const auto& [id, version] : ledger.versions) histories[id] = *(*opened)->History(id);

@@ -40,14 +40,10 @@ namespace {
 namespace fs = std::filesystem;
 namespace json = boost::json;
 using testing::DraftOf;
+using testing::FastOptions;
 using testing::ObjectOf;
 using testing::TempDir;
 
-Options Fast() {
-  Options options;
-  options.durability = Durability::kNormal;
-  return options;
-}
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -73,7 +69,7 @@ struct Hooked {
 
   Hooked() {
     storage::SetConnectionHookForTesting([this](sqlite3* h) { handle = h; });
-    auto opened = Engine::Open(Fast(), path());
+    auto opened = Engine::Open(FastOptions(), path());
     storage::SetConnectionHookForTesting({});
     REQUIRE_MESSAGE(opened.ok(), opened.status().ToString());
     engine = std::move(opened).value();
@@ -180,7 +176,7 @@ TEST_CASE("a full disk is storage_error, changes nothing, and the engine works o
   fx.CheckClean();
 
   fx.engine.reset();
-  auto reopened = Engine::Open(Fast(), fx.path());
+  auto reopened = Engine::Open(FastOptions(), fx.path());
   REQUIRE(reopened.ok());
   CHECK((*reopened)->Get(existing.id)->version == 2);
   auto report = (*reopened)->Verify();
@@ -289,7 +285,7 @@ TEST_CASE("writes the operating system refuses (RLIMIT_FSIZE) are storage_error 
   CHECK(verify == "verify clean");
 
   // And a fresh engine in this process finds the file sound.
-  auto opened = Engine::Open(Fast(), path);
+  auto opened = Engine::Open(FastOptions(), path);
   REQUIRE(opened.ok());
   auto report = (*opened)->Verify();
   REQUIRE(report.ok());
@@ -305,7 +301,7 @@ std::string OpenAsReader(const std::string& path) {
   return InChild([&] {
     if (geteuid() == 0 && (setresgid(65534, 65534, 65534) != 0 || setresuid(65534, 65534, 65534) != 0))
       return std::string("cannot drop root\n");
-    auto opened = Engine::Open(Fast(), path);
+    auto opened = Engine::Open(FastOptions(), path);
     if (opened.ok()) return std::string("opened\n");
     return Line(opened.status());
   });
@@ -316,7 +312,7 @@ TEST_CASE("a read-only database file is refused with storage_error and left inta
   const std::string path = dir.file("ro.db");
   std::string id;
   {
-    auto opened = Engine::Open(Fast(), path);
+    auto opened = Engine::Open(FastOptions(), path);
     REQUIRE(opened.ok());
     id = (*opened)->Create(DraftOf(R"({"title": "Kept"})"))->id;
   }  // closing the last connection folds the WAL into the file
@@ -339,7 +335,7 @@ TEST_CASE("a read-only database file is refused with storage_error and left inta
   CHECK_FALSE(fs::exists(path + "-wal"));
 
   fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write);
-  auto opened = Engine::Open(Fast(), path);
+  auto opened = Engine::Open(FastOptions(), path);
   REQUIRE_MESSAGE(opened.ok(), opened.status().ToString());
   CHECK((*opened)->Get(id)->title == "Kept");
   CHECK((*opened)->Patch(id, ObjectOf(R"({"title": "Changed"})")).ok());

@@ -43,6 +43,13 @@ struct ManualClock {
   void Advance(std::chrono::milliseconds by) { now += by; }
 };
 
+// Options for test databases: commits need not survive a power loss.
+inline Options FastOptions() {
+  Options options;
+  options.durability = Durability::kNormal;
+  return options;
+}
+
 // An engine on a fresh file, driven by a manual clock.
 struct EngineFixture {
   TempDir dir;
@@ -53,8 +60,7 @@ struct EngineFixture {
 
   void Reopen() {
     engine.reset();
-    Options options;
-    options.durability = Durability::kNormal;
+    Options options = FastOptions();
     auto c = clock;
     options.clock = [c] { return c->now; };
     auto opened = Engine::Open(options, path());

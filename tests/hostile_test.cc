@@ -394,9 +394,7 @@ TEST_CASE("hostile pages, sorts and filters are validation_failed and no byte of
   testing::TempDir dir;
   sqlite3* handle = nullptr;
   storage::SetConnectionHookForTesting([&](sqlite3* h) { handle = h; });
-  Options options;
-  options.durability = Durability::kNormal;
-  auto opened = Engine::Open(options, dir.file("list.db"));
+  auto opened = Engine::Open(testing::FastOptions(), dir.file("list.db"));
   storage::SetConnectionHookForTesting({});
   REQUIRE(opened.ok());
   Engine& engine = **opened;

@@ -23,15 +23,11 @@ namespace {
 namespace json = boost::json;
 using namespace std::chrono_literals;
 using testing::EngineFixture;
+using testing::FastOptions;
 using testing::ParseOrFail;
 
 // ------------------------------------------------------------- fixture
 
-Options Fast() {
-  Options options;
-  options.durability = Durability::kNormal;
-  return options;
-}
 
 // An engine with a second workspace, "other".
 struct ListFixture : EngineFixture {
@@ -751,6 +747,23 @@ std::vector<std::string> Walk(ListFixture& fx, ListQuery query, int& pages) {
   return ids;
 }
 
+// Walking `sort` by cursor, `page_size` cases a page, yields the cases of
+// the one-page listing in its order, in `pages` pages.
+void CheckWalkMatchesOnePage(ListFixture& fx, const char* sort, std::int64_t page_size, int pages) {
+  CAPTURE(sort);
+  ListQuery all;
+  all.sort = sort;
+  all.page_size = 100;
+  std::vector<std::string> expected;
+  for (const Case& c : fx.List(all).cases) expected.push_back(c.id);
+  ListQuery paged;
+  paged.sort = sort;
+  paged.page_size = page_size;
+  int walked = 0;
+  CHECK(Walk(fx, paged, walked) == expected);
+  CHECK(walked == pages);
+}
+
 TEST_CASE("cursor pages neither skip nor repeat while cases are added between pages") {
   ListFixture fx;
   std::vector<std::string> before;
@@ -809,20 +822,8 @@ TEST_CASE("cursors walk sorts with absent values and data keys, both ways") {
             "}");
   }
   for (const char* sort : {"reference", "-reference", "data.n", "-data.n", "priority",
-                           "-resolved_at", "parent_status", "-title"}) {
-    CAPTURE(sort);
-    ListQuery all;
-    all.sort = sort;
-    all.page_size = 100;
-    std::vector<std::string> expected;
-    for (const Case& c : fx.List(all).cases) expected.push_back(c.id);
-    ListQuery paged;
-    paged.sort = sort;
-    paged.page_size = 2;
-    int pages = 0;
-    CHECK(Walk(fx, paged, pages) == expected);
-    CHECK(pages == 5);
-  }
+                           "-resolved_at", "parent_status", "-title"})
+    CheckWalkMatchesOnePage(fx, sort, 2, 5);
 }
 
 TEST_CASE("cursors after real-number keys are exact") {
@@ -832,19 +833,7 @@ TEST_CASE("cursors after real-number keys are exact") {
     fx.Make(R"({"title": "r", "schema": [{"key": "x", "type": "number", "name": "X",
                 "value": )" + std::string(value) + "}]}");
   }
-  for (const char* sort : {"data.x", "-data.x"}) {
-    CAPTURE(sort);
-    ListQuery all;
-    all.sort = sort;
-    std::vector<std::string> expected;
-    for (const Case& c : fx.List(all).cases) expected.push_back(c.id);
-    ListQuery paged;
-    paged.sort = sort;
-    paged.page_size = 1;
-    int pages = 0;
-    CHECK(Walk(fx, paged, pages) == expected);
-    CHECK(pages == 8);
-  }
+  for (const char* sort : {"data.x", "-data.x"}) CheckWalkMatchesOnePage(fx, sort, 1, 8);
 }
 
 TEST_CASE("a cursor combines with filters and q") {
@@ -1007,7 +996,7 @@ TEST_CASE("a version-3 database gets its existing cases indexed by the migration
       INSERT INTO case_contacts (case_id, key, position, contact_id) VALUES (1, 'client', 0, 1);
     )sql");
   }
-  auto opened = Engine::Open(Fast(), path);
+  auto opened = Engine::Open(FastOptions(), path);
   REQUIRE_MESSAGE(opened.ok(), opened.status().ToString());
   for (const char* q : {"storm", "roof", "old-7", "durand", "ines"}) {
     CAPTURE(q);
@@ -1094,7 +1083,7 @@ TEST_CASE("injection attempts in every string filter find nothing and change not
 
 // EXPLAIN QUERY PLAN of a compiled statement, one line per step.
 std::string PlanOf(const std::string& path, const SqlText& statement) {
-  auto db = storage::Connection::Open(path, Fast());
+  auto db = storage::Connection::Open(path, FastOptions());
   auto explain = db->UseDynamic("EXPLAIN QUERY PLAN " + statement.sql);
   BindAll(explain, statement.params, 1);
   std::string plan;
