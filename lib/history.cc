@@ -85,8 +85,8 @@ std::string ActorName(std::string_view actor) {
   std::string_view trimmed = Trim(actor);
   if (trimmed.empty() || EqualsIgnoringAsciiCase(trimmed, "system")) return "system";
   if (!IsValidUtf8(actor) || HasControlCharacter(actor) || !IsValidEmail(actor))
-    throw Error(Status::ValidationFailed(
-        "actor", "\"" + std::string(actor) + "\" is neither an email address nor \"system\""));
+    // Not quoted: the text may be of any length, or forge a log line.
+    throw Error(Status::ValidationFailed("actor", "must be an email address or \"system\""));
   return NormalizeEmail(actor);
 }
 

@@ -655,36 +655,40 @@ Sql DataCondition(const Leaf& leaf, Op op, bool plain) {
   return Joined(parts, ls::kOr, ls::kFalse);
 }
 
-// The one kind of value (kGroups index) an ordering leaf on a data field
-// compares with, when it has exactly one: such leaves on one key can share
-// one subquery, a range the index reads from bound to bound.
-std::optional<int> SingleRangeGroup(const Leaf& leaf) {
+// One bound of a range on a data field: an ordering leaf whose value
+// compares with exactly one kind of value (a kGroups index). Bounds of one
+// kind on one key can share a subquery, which the index reads from bound
+// to bound.
+struct RangeBound {
+  Op op;
+  int group;
+  SqlValue value;
+};
+
+std::optional<RangeBound> RangeBoundOf(const Leaf& leaf) {
   if (leaf.field.spec->shape != Shape::kData || !IsOrdering(leaf.op) || leaf.data.size() != 1)
     return std::nullopt;
   std::array<std::vector<SqlValue>, kGroups> groups;
   AddToGroups(leaf.data.front(), groups);
-  std::optional<int> found;
+  std::optional<RangeBound> bound;
   for (int g = 0; g < kGroups; ++g) {
     if (groups[g].empty()) continue;
-    if (found) return std::nullopt;
-    found = g;
+    if (bound) return std::nullopt;
+    bound = RangeBound{leaf.op, g, groups[g].front()};
   }
-  return found;
+  return bound;
 }
 
-// `ranges` (REQUIRES: each has SingleRangeGroup `group`, all on one key) as
-// one plain subquery: f.key = ? AND <group's types> AND f.typed_value >= ?
-// AND f.typed_value < ? ... . A key has one row per case, so this is the
-// conjunction of the leaves; written apart, the second would be a
-// subquery over every case on its side of the bound.
-Sql MergedDataRange(const std::vector<const Leaf*>& ranges, int group) {
-  Sql cond(kGroupTypes[group]);
-  for (const Leaf* leaf : ranges) {
-    std::array<std::vector<SqlValue>, kGroups> groups;
-    AddToGroups(leaf->data.front(), groups);
-    cond.Add(ls::kAnd).Add(Condition(ls::kFieldValue, leaf->op, groups[group]));
-  }
-  return DataLinked(ranges.front()->field, true, cond);
+// `bounds` (REQUIRES: of one group) on `field` as one plain subquery:
+// f.key = ? AND <group's types> AND f.typed_value >= ? AND f.typed_value < ?
+// ... . A key has one row per case, so this is the conjunction of the
+// leaves; written apart, the second would be a subquery over every case on
+// its side of the bound.
+Sql MergedDataRange(const FieldRef& field, const std::vector<RangeBound>& bounds) {
+  Sql cond(kGroupTypes[bounds.front().group]);
+  for (const RangeBound& bound : bounds)
+    cond.Add(ls::kAnd).Add(Condition(ls::kFieldValue, bound.op, {bound.value}));
+  return DataLinked(field, true, cond);
 }
 
 // The SQL of a leaf. `plain`: written so that an index may serve it (the
@@ -1292,25 +1296,21 @@ CompiledList CompileList(const ListQuery& query) {
            (driver->shape != Shape::kData || c.leaf->field.data_key == driver_leaf->field.data_key);
   };
   // A data range given as two leaves (gte and lt on one key) drives as one.
-  std::vector<const Leaf*> merged;
-  std::optional<int> merged_group;
+  std::vector<RangeBound> bounds;
+  bool mergeable = true;
   for (const Conjunct& c : conjuncts) {
     if (!same_field(c)) continue;
-    std::optional<int> group = SingleRangeGroup(*c.leaf);
-    if (!group || (merged_group && *group != *merged_group)) {
-      merged.clear();
-      break;
-    }
-    merged_group = group;
-    merged.push_back(&*c.leaf);
+    std::optional<RangeBound> bound = RangeBoundOf(*c.leaf);
+    mergeable = mergeable && bound && (bounds.empty() || bound->group == bounds.front().group);
+    if (mergeable) bounds.push_back(std::move(*bound));
   }
-  if (merged.size() < 2) merged.clear();
-  if (!merged.empty()) where.Add(ls::kAnd).Add(MergedDataRange(merged, *merged_group));
+  const bool merged = mergeable && bounds.size() >= 2;
+  if (merged) where.Add(ls::kAnd).Add(MergedDataRange(driver_leaf->field, bounds));
   for (int pass = 0; pass < 2; ++pass)
     for (const Conjunct& c : conjuncts) {
       const bool drives = same_field(c);
       if (drives != (pass == 0)) continue;
-      if (drives && !merged.empty()) continue;  // written above
+      if (drives && merged) continue;  // written above
       where.Add(ls::kAnd).Add(c.leaf ? LeafSql(*c.leaf, drives) : c.fixed);
     }
 
