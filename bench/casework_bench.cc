@@ -250,10 +250,6 @@ Measure InChild(const std::function<std::vector<double>()>& work) {
   return m;
 }
 
-Measure InChild(const std::function<double()>& work) {
-  return InChild(std::function<std::vector<double>()>([&] { return std::vector<double>{work()}; }));
-}
-
 void Report(const std::string& workload, std::size_t n, std::size_t ops, double engine_per_s,
             double raw_per_s, const Measure& engine, const Measure& raw,
             const std::string& extra = "") {
@@ -322,7 +318,7 @@ Base MakeBase(const Config& config) {
     if (!out) Die("cannot write " + ids_file.string());
     for (const auto& id : sample) std::fprintf(out, "%s\n", id.c_str());
     std::fclose(out);
-    return 0.0;
+    return std::vector<double>{};
   });  // closing the engine checkpoints the WAL into the file
   std::FILE* in = std::fopen(ids_file.c_str(), "r");
   if (!in) Die("cannot read " + ids_file.string());
