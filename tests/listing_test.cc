@@ -1058,6 +1058,18 @@ TEST_CASE("injection attempts in every string filter find nothing and change not
       REQUIRE_FALSE(page.ok());
       CHECK(page.status().code() != Code::kStorageError);
     }
+    // Filters of a fixed set of values or of times refuse them, naming the
+    // parameter.
+    for (const char* param : {"parent_status", "waiting_for", "priority", "archived",
+                              "created_at[after]", "updated_at[before]", "page[size]"}) {
+      CAPTURE(param);
+      json::object o;
+      o[param] = attack;
+      auto query = ListQueryFromJson(o);
+      REQUIRE_FALSE(query.ok());
+      CHECK(query.status().code() == Code::kValidationFailed);
+      CHECK(query.status().field() == param);
+    }
     // In the advanced filter, as a value and as a field name or key.
     ListQuery by_value = Filter("{}");
     by_value.filter = json::object{{"title", attack}};
