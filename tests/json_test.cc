@@ -797,6 +797,46 @@ TEST_CASE("version accepts any integer that fits int64") {
   CHECK_THROWS_AS((void)version("\"3\""), Error);
 }
 
+TEST_CASE("a template round-trips through value_from and value_to") {
+  Template t;
+  t.id = "018c7a9e-3d2f-7b4a-9c1e-5f6a7b8c9d0e";
+  t.workspace = {"0b5e1f9e-0000-4000-8000-000000000000", "default"};
+  t.name = "Claims";
+  t.statuses = {{"new", ParentStatus::kDraft}, {"paid", ParentStatus::kClosed}};
+  t.initial_status = "new";
+  t.transitions = {{"new", "paid", "Pay"}, {"*", "new", ""}};
+  t.schema = {Field{"amount", FieldType::kNumber, "Amount", 12.5, true, {}}};
+  t.steps = {Step{"collect", "Collect", StepStatus::kTodo, json::object{{"k", 1}}}};
+  t.closure_conditions = {{"positive", "case.data.amount > 0"}};
+  t.priority = Priority::kMedium;
+  t.version = 3;
+  t.created_at = Timestamp(std::chrono::milliseconds(1704164645000));
+  t.updated_at = Timestamp(std::chrono::milliseconds(1704164646123));
+  const json::value out = json::value_from(t);
+  const Template back = json::value_to<Template>(Json(json::serialize(out)));
+  CHECK(json::value_from(back) == out);
+  CHECK(back.id == t.id);
+  CHECK(back.workspace.id == t.workspace.id);
+  CHECK(back.workspace.slug == t.workspace.slug);
+  CHECK(back.version == 3);
+  CHECK(back.updated_at == t.updated_at);
+  CHECK(back.statuses[1].parent_status == ParentStatus::kClosed);
+  CHECK(back.transitions[1].from == "*");
+  CHECK_THROWS_AS(json::value_to<Template>(Json(R"({"name": "x", "statuses": []})")), Error);
+}
+
+TEST_CASE("a workspace reference and a change round-trip") {
+  const WorkspaceRef ref{"0b5e1f9e-0000-4000-8000-000000000000", "acme"};
+  const WorkspaceRef ref_back = json::value_to<WorkspaceRef>(json::value_from(ref));
+  CHECK(ref_back.id == ref.id);
+  CHECK(ref_back.slug == ref.slug);
+  const Change change{"data.amount", 1, json::array{1, "two"}};
+  const Change change_back = json::value_to<Change>(json::value_from(change));
+  CHECK(change_back.path == change.path);
+  CHECK(change_back.before == change.before);
+  CHECK(change_back.after == change.after);
+}
+
 TEST_CASE("a draft round-trips through value_from and value_to") {
   const CaseDraft original = Draft(R"({
     "title": "T", "reference": "R", "locale": "en", "status": "pending",

@@ -68,6 +68,8 @@ void tag_invoke(boost::json::value_from_tag, boost::json::value& out, const Stat
 
 CaseDraft tag_invoke(boost::json::value_to_tag<CaseDraft>, const boost::json::value& v);  // kCreate
 Case tag_invoke(boost::json::value_to_tag<Case>, const boost::json::value& v);
+WorkspaceRef tag_invoke(boost::json::value_to_tag<WorkspaceRef>, const boost::json::value& v);
+Change tag_invoke(boost::json::value_to_tag<Change>, const boost::json::value& v);
 User tag_invoke(boost::json::value_to_tag<User>, const boost::json::value& v);
 UserInput tag_invoke(boost::json::value_to_tag<UserInput>, const boost::json::value& v);
 CaseContact tag_invoke(boost::json::value_to_tag<CaseContact>, const boost::json::value& v);
@@ -100,6 +102,12 @@ void tag_invoke(boost::json::value_from_tag, boost::json::value& out, const Tran
 void tag_invoke(boost::json::value_from_tag, boost::json::value& out, const ConditionResult& c);
 void tag_invoke(boost::json::value_from_tag, boost::json::value& out, const TransitionOutcome& t);
 TemplateDraft tag_invoke(boost::json::value_to_tag<TemplateDraft>, const boost::json::value& v);
+// A fetched template: the draft's members plus id, workspace, version and
+// the times, as value_from writes them.
+Template tag_invoke(boost::json::value_to_tag<Template>, const boost::json::value& v);
+StatusDefinition tag_invoke(boost::json::value_to_tag<StatusDefinition>, const boost::json::value& v);
+TransitionDefinition tag_invoke(boost::json::value_to_tag<TransitionDefinition>,
+                                const boost::json::value& v);
 
 // Applies an RFC 7396 merge patch to `target` in place.
 void ApplyMergePatch(boost::json::value& target, const boost::json::value& patch);

@@ -225,18 +225,6 @@ Change DecodeChange(const json::value& v, const std::string& path) {
   return Change{r.RequiredString("path"), AnyOrNull(r, "before"), AnyOrNull(r, "after")};
 }
 
-std::int64_t RequiredInt(const ObjectReader& r, std::string_view member) {
-  std::optional<std::int64_t> n = r.Int(member);
-  if (!n) Fail(r.PathOf(member), "is required");
-  return *n;
-}
-
-Timestamp RequiredTimestamp(const ObjectReader& r, std::string_view member) {
-  const json::value* v = r.Find(member);
-  if (v == nullptr) Fail(r.PathOf(member), "is required");
-  return DecodeTimestamp(*v, r.PathOf(member));
-}
-
 // Members of the case shape that read-only output and import share.
 void DecodeCaseIdentity(const ObjectReader& r, Case& c) {
   c.id = r.RequiredString("id");
@@ -556,6 +544,12 @@ CaseDraft tag_invoke(json::value_to_tag<CaseDraft>, const json::value& v) {
 
 Case tag_invoke(json::value_to_tag<Case>, const json::value& v) { return DecodeCase(v); }
 
+WorkspaceRef tag_invoke(json::value_to_tag<WorkspaceRef>, const json::value& v) {
+  return DecodeWorkspaceRef(v, "");
+}
+
+Change tag_invoke(json::value_to_tag<Change>, const json::value& v) { return DecodeChange(v, ""); }
+
 User tag_invoke(json::value_to_tag<User>, const json::value& v) { return DecodeUser(v, ""); }
 
 UserInput tag_invoke(json::value_to_tag<UserInput>, const json::value& v) {
@@ -592,8 +586,8 @@ Workspace tag_invoke(json::value_to_tag<Workspace>, const json::value& v) {
 Event tag_invoke(json::value_to_tag<Event>, const json::value& v) {
   ObjectReader r(v, "");
   Event e;
-  e.seq = RequiredInt(r, "seq");
-  e.at = RequiredTimestamp(r, "at");
+  e.seq = r.RequiredInt("seq");
+  e.at = r.RequiredTimestamp("at");
   e.actor = r.RequiredString("actor");
   e.kind = r.RequiredString("kind");
   e.changes = r.ArrayOf("changes", DecodeChange);

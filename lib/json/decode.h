@@ -65,9 +65,13 @@ class ObjectReader {
   std::optional<Timestamp> NullableTimestamp(std::string_view member) const;
   // An RFC 3339 date-time string; `fallback` when absent. Null is an error.
   Timestamp TimestampOr(std::string_view member, Timestamp fallback) const;
+  // The same, required ("is required" when absent).
+  Timestamp RequiredTimestamp(std::string_view member) const;
   bool BoolOr(std::string_view member, bool fallback) const;
   // An integer within int64 (given as int64 or uint64); nullopt when absent.
   std::optional<std::int64_t> Int(std::string_view member) const;
+  // The same, required.
+  std::int64_t RequiredInt(std::string_view member) const;
   // An object member; nullopt when absent.
   std::optional<boost::json::object> Object(std::string_view member) const;
   // An array member; nullptr when absent.

@@ -216,6 +216,12 @@ Timestamp ObjectReader::TimestampOr(std::string_view member, Timestamp fallback)
   return v == nullptr ? fallback : DecodeTimestamp(*v, PathOf(member));
 }
 
+Timestamp ObjectReader::RequiredTimestamp(std::string_view member) const {
+  const boost::json::value* v = Find(member);
+  if (v == nullptr) Fail(PathOf(member), "is required");
+  return DecodeTimestamp(*v, PathOf(member));
+}
+
 bool ObjectReader::BoolOr(std::string_view member, bool fallback) const {
   const boost::json::value* v = Find(member);
   if (v == nullptr) return fallback;
@@ -227,6 +233,12 @@ std::optional<std::int64_t> ObjectReader::Int(std::string_view member) const {
   const boost::json::value* v = Find(member);
   if (v == nullptr) return std::nullopt;
   return DecodeInt(*v, PathOf(member));
+}
+
+std::int64_t ObjectReader::RequiredInt(std::string_view member) const {
+  std::optional<std::int64_t> n = Int(member);
+  if (!n) Fail(PathOf(member), "is required");
+  return *n;
 }
 
 std::optional<boost::json::object> ObjectReader::Object(std::string_view member) const {

@@ -105,6 +105,35 @@ TemplateDraft tag_invoke(json::value_to_tag<TemplateDraft>, const json::value& v
   return DecodeTemplateDraft(v);
 }
 
+Template tag_invoke(json::value_to_tag<Template>, const json::value& v) {
+  TemplateDraft draft = DecodeTemplateDraft(v);
+  ObjectReader r(v, "");
+  Template t;
+  t.id = r.RequiredString("id");
+  if (draft.workspace)
+    t.workspace = {draft.workspace->id.value_or(""), draft.workspace->slug.value_or("")};
+  t.name = std::move(draft.name);
+  t.statuses = std::move(draft.statuses);
+  t.initial_status = std::move(draft.initial_status);
+  t.transitions = std::move(draft.transitions);
+  t.schema = std::move(draft.schema);
+  t.steps = std::move(draft.steps);
+  t.closure_conditions = std::move(draft.closure_conditions);
+  t.priority = draft.priority;
+  t.version = r.RequiredInt("version");
+  t.created_at = r.RequiredTimestamp("created_at");
+  t.updated_at = r.RequiredTimestamp("updated_at");
+  return t;
+}
+
+StatusDefinition tag_invoke(json::value_to_tag<StatusDefinition>, const json::value& v) {
+  return DecodeStatus(v, "");
+}
+
+TransitionDefinition tag_invoke(json::value_to_tag<TransitionDefinition>, const json::value& v) {
+  return DecodeTransition(v, "");
+}
+
 void tag_invoke(json::value_from_tag, json::value& out, const StatusDefinition& s) {
   out = json::object{{"name", s.name}, {"parent_status", Text(ParentStatusName(s.parent_status))}};
 }
