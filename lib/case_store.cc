@@ -155,10 +155,21 @@ Case LoadCase(storage::Connection& db, std::int64_t row) {
   return c;
 }
 
+std::optional<std::int64_t> FindCaseInAnyWorkspace(storage::Connection& db, const Uuid& id) {
+  auto find = db.Use(sql::kFindCaseInAnyWorkspace);
+  find.Bind(1, id);
+  if (!find.Step()) return std::nullopt;
+  return find.Int(0);
+}
+
 std::int64_t InsertCase(WriteContext& ctx, const Uuid& id, const CaseRecord& r,
                         const InitialState& state) {
+  const Restored* kept = state.restored;
   std::optional<std::int64_t> resolved;
-  if (state.parent_status == ParentStatus::kClosed) resolved = Millis(ctx.now);
+  if (kept != nullptr)
+    resolved = MillisOf(kept->resolved_at);
+  else if (state.parent_status == ParentStatus::kClosed)
+    resolved = Millis(ctx.now);
   ctx.db.Use(sql::kInsertCase)
       .Bind(1, id)
       .Bind(2, ctx.workspace)
@@ -174,12 +185,13 @@ std::int64_t InsertCase(WriteContext& ctx, const Uuid& id, const CaseRecord& r,
       .Bind(12, state.template_id)
       .Bind(13, r.metadata)
       .Bind(14, r.closure_conditions)
-      .Bind(15, Millis(ctx.now))
-      .Bind(16, Millis(ctx.now))
+      .Bind(15, Millis(kept != nullptr ? kept->created_at : ctx.now))
+      .Bind(16, Millis(kept != nullptr ? kept->updated_at : ctx.now))
       .Bind(17, MillisOf(r.opened_at))
       .Bind(18, resolved)
-      .BindNull(19)
+      .Bind(19, kept != nullptr ? MillisOf(kept->archived_at) : std::nullopt)
       .Bind(20, state.template_version)
+      .Bind(21, kept != nullptr ? kept->last_transition_id : std::nullopt)
       .Run();
   return ctx.db.LastInsertRowid();
 }

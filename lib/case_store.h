@@ -42,15 +42,30 @@ struct CaseRecord {
   std::optional<Timestamp> opened_at;
 };
 
+// What an imported case keeps from the database it was exported from,
+// instead of what a new case gets.
+struct Restored {
+  Uuid id;
+  Timestamp created_at, updated_at;
+  std::optional<Timestamp> resolved_at, archived_at;
+  std::optional<Uuid> last_transition_id;
+};
+
 // The workflow state a case starts in.
 struct InitialState {
   std::string status;
   ParentStatus parent_status = ParentStatus::kDraft;
   std::optional<Uuid> template_id;
   std::optional<std::int64_t> template_version;
+  const Restored* restored = nullptr;  // set for a case an import restores
 };
 
-// Inserts the cases row at version 1; returns its rowid.
+// The row of the case `id` in whichever workspace holds it (ids are unique
+// per file).
+std::optional<std::int64_t> FindCaseInAnyWorkspace(storage::Connection& db, const Uuid& id);
+
+// Inserts the cases row at version 1 (a new case's times are ctx.now);
+// returns its rowid.
 std::int64_t InsertCase(WriteContext& ctx, const Uuid& id, const CaseRecord& record,
                         const InitialState& state);
 

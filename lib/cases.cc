@@ -71,6 +71,28 @@ void CheckFixedMembers(const Case& before, const CaseDraft& draft) {
   }
 }
 
+// A closed case has a resolved_at and an open one none, as transitions keep
+// them.
+void CheckRestoredTimes(const Restored& restored, ParentStatus parent) {
+  const bool closed = parent == ParentStatus::kClosed;
+  if (closed && !restored.resolved_at)
+    throw Error(Status::ValidationFailed("resolved_at", "a case in a closed status has a resolved_at"));
+  if (!closed && restored.resolved_at)
+    throw Error(Status::ValidationFailed("resolved_at", "only a case in a closed status has a resolved_at"));
+}
+
+// The members a restored case keeps, over those a new one would get. Its
+// links are written once every case of the import is in (transfer.cc).
+void RestoreInto(Case& c, const Restored& restored,
+                 const std::optional<std::vector<std::string>>& links) {
+  c.created_at = restored.created_at;
+  c.updated_at = restored.updated_at;
+  c.resolved_at = restored.resolved_at;
+  c.archived_at = restored.archived_at;
+  if (restored.last_transition_id) c.last_transition_id = UuidToString(*restored.last_transition_id);
+  if (links) c.linked_cases = *links;
+}
+
 }  // namespace
 
 Case Engine::Impl::Create(const CaseDraft& input, const WriteOptions& options) {
@@ -97,10 +119,13 @@ std::vector<std::string> Engine::Impl::CreateMany(std::span<const CaseDraft> dra
   return ids;
 }
 
-Case Engine::Impl::Insert(const CaseDraft& input, const WriteOptions& options) {
+Case Engine::Impl::Insert(const CaseDraft& input, const WriteOptions& options,
+                          const Restored* restored) {
   CaseDraft draft = ValidateDraft(input, formulas_);
-  if (draft.linked_cases)
+  if (draft.linked_cases && restored == nullptr)
     throw Error(Status::ValidationFailed("linked_cases", "cases are linked after creation"));
+  if (restored != nullptr && FindCaseInAnyWorkspace(*db_, restored->id))
+    throw Error(Status::ValidationFailed("id", "a case with this id already exists"));
   WorkspaceRow workspace = Scope(options.workspace, draft.workspace);
   WriteContext ctx = Context(workspace.row);
   InitialState state;
@@ -108,7 +133,8 @@ Case Engine::Impl::Insert(const CaseDraft& input, const WriteOptions& options) {
   std::optional<Workflow> from_template;
   if (draft.template_id) {
     TemplateRecord t = MustFindTemplate(*db_, ctx.workspace, *draft.template_id);
-    draft = ValidateDraft(ApplyTemplate(std::move(draft), t.tmpl), formulas_);
+    // A restored case already holds what its template gave it.
+    if (restored == nullptr) draft = ValidateDraft(ApplyTemplate(std::move(draft), t.tmpl), formulas_);
     from_template = WorkflowOf(t.tmpl);
     workflow = &*from_template;
     state.template_id = UuidFromString(t.tmpl.id);
@@ -120,11 +146,13 @@ Case Engine::Impl::Insert(const CaseDraft& input, const WriteOptions& options) {
     throw Error(Status::ValidationFailed(
         "status", "\"" + state.status + "\" is not a status of the case's workflow"));
   state.parent_status = *parent;
+  state.restored = restored;
+  if (restored != nullptr) CheckRestoredTimes(*restored, state.parent_status);
   IgnoredValues ignored;
   std::optional<ResolvedUser> owner = ResolveOwner(ctx, draft, ignored);
   std::vector<ResolvedUser> assignees = ResolveAssignees(ctx, draft, ignored);
   CaseRecord record = MakeRecord(draft, owner, ctx.now);
-  Uuid id = ids_.Next(ctx.now);
+  Uuid id = restored != nullptr ? restored->id : ids_.Next(ctx.now);
   std::int64_t row = InsertCase(ctx, id, record, state);
   InsertAssignees(*db_, row, Rows(assignees));
   InsertTags(*db_, row, draft.tags);
@@ -157,10 +185,17 @@ Case Engine::Impl::Insert(const CaseDraft& input, const WriteOptions& options) {
   created.opened_at = record.opened_at;
   if (state.parent_status == ParentStatus::kClosed) created.resolved_at = ctx.now;
   created.version = 1;
-  // Starting closed is entering a closed status: the same conditions hold.
-  if (created.parent_status == ParentStatus::kClosed)
+  json::object details = DetailsWithIgnored(ignored);
+  if (restored != nullptr) {
+    RestoreInto(created, *restored, draft.linked_cases);
+    details["imported"] = true;
+  } else if (created.parent_status == ParentStatus::kClosed) {
+    // Starting closed is entering a closed status: the same conditions hold.
+    // A restored case was closed under them once; its data may since have
+    // changed, as a closed case's may.
     RequireConditions(EvaluateConditions(created, ctx.now));
-  AppendCreatedEvent(ctx, row, options.actor, HistorySnapshot(created), DetailsWithIgnored(ignored));
+  }
+  AppendCreatedEvent(ctx, row, options.actor, HistorySnapshot(created), details);
   return created;
 }
 

@@ -54,6 +54,14 @@ Result<std::vector<std::string>> Engine::CreateMany(std::span<const CaseDraft> d
   return impl_->Run([&] { return impl_->CreateMany(drafts, options); });
 }
 
+Result<ImportSummary> Engine::Import(std::istream& ndjson, const ImportOptions& options) {
+  return impl_->Run([&] { return impl_->Import(ndjson, options); });
+}
+
+Result<std::int64_t> Engine::Export(std::ostream& ndjson, const ExportOptions& options) const {
+  return impl_->Run([&] { return impl_->Export(ndjson, options); });
+}
+
 Result<Case> Engine::Get(std::string_view id, const ReadOptions& options) const {
   return impl_->Run([&] { return impl_->Get(id, options); });
 }

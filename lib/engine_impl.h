@@ -8,6 +8,7 @@
 #ifndef CASEWORK_LIB_ENGINE_IMPL_H_
 #define CASEWORK_LIB_ENGINE_IMPL_H_
 
+#include <iosfwd>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -78,6 +79,10 @@ class Engine::Impl {
   boost::json::value Evaluate(std::string_view formula, std::optional<std::string_view> case_id,
                               const ReadOptions& options);
 
+  // transfer.cc
+  ImportSummary Import(std::istream& ndjson, const ImportOptions& options);
+  std::int64_t Export(std::ostream& ndjson, const ExportOptions& options);
+
   // listing.cc
   CasePage List(const ListQuery& query, const ReadOptions& options);
 
@@ -97,8 +102,10 @@ class Engine::Impl {
   // or deleted, and nearly every call names one.
   WorkspaceRow Scope(const std::optional<std::string>& scope,
                      const std::optional<WorkspaceSelector>& selector = std::nullopt);
-  // Create inside the caller's transaction.
-  Case Insert(const CaseDraft& input, const WriteOptions& options);
+  // Create inside the caller's transaction; with `restored`, the case an
+  // import restores (its id, times and links kept, no template applied).
+  Case Insert(const CaseDraft& input, const WriteOptions& options,
+              const Restored* restored = nullptr);
   Target Open(std::string_view id, const WriteOptions& options,
               const std::optional<WorkspaceSelector>& selector = std::nullopt);
   Case Finish(storage::WriteTransaction& tx, Target& target, std::string_view kind,

@@ -183,6 +183,20 @@ void AddWorkspaceCommands(CLI::App& app, Invocation& inv) {
           [](auto& e) { return cli::ListWorkspaces(e); });
 }
 
+void AddTransferCommands(CLI::App& app, Invocation& inv) {
+  FileArg(Command(app, "import", "import NDJSON cases, one per line, all or none", inv,
+                  [&inv](auto& e) { return cli::ImportCases(e, inv.ctx, inv.file); }),
+          inv);
+  CLI::App* exporter = app.add_subcommand(
+      "export", "write the workspace's cases as NDJSON, one per line (default: stdout)");
+  exporter->add_option("FILE", inv.file, "file to write, or - for stdout");
+  exporter->callback([&inv] {
+    inv.action = [&inv](casework::Engine& e) { return cli::ExportCases(e, inv.ctx, inv.file); };
+    const bool to_stdout = inv.file.empty() || inv.file == "-";
+    inv.finish = [to_stdout](const cli::Output& output) { return cli::FinishExport(output, to_stdout); };
+  });
+}
+
 void AddVerifyCommand(CLI::App& app, Invocation& inv) {
   CLI::App* verify = app.add_subcommand(
       "verify",
@@ -286,6 +300,7 @@ int Run(int argc, char** argv) {
   AddTemplateCommands(app, inv);
   AddWorkspaceCommands(app, inv);
   AddListCommand(app, inv);
+  AddTransferCommands(app, inv);
   AddVerifyCommand(app, inv);
 
   try {

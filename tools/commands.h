@@ -126,6 +126,19 @@ struct ListArgs {
 // parameter ("page[size]", "filter.and[1].op", "sort").
 Output ListCases(Engine& engine, const Context& ctx, const ListArgs& args);
 
+// import: reads NDJSON cases from FILE ("-": stdin) in one transaction
+// (casework/transfer.h); prints {"imported", "created", "restored"}.
+Output ImportCases(Engine& engine, const Context& ctx, const std::string& file);
+
+// export: writes the workspace's cases as NDJSON on stdout (FILE empty or
+// "-") or into FILE, which appears only once whole; returns {"exported": N}
+// and, for a file, its absolute "file".
+Output ExportCases(Engine& engine, const Context& ctx, const std::string& file);
+
+// Prints export's output: nothing more on success to stdout (the cases are
+// the output), the summary after a file, an error as Finish does.
+int FinishExport(const Output& output, bool to_stdout);
+
 // Reads a JSON document from a file, or from stdin for "-". An unreadable
 // file and malformed JSON are kValidationFailed.
 Result<boost::json::value> ReadJson(const std::string& file);

@@ -15,6 +15,7 @@
 #include "casework/step.h"
 #include "casework/template.h"
 #include "casework/time.h"
+#include "casework/transfer.h"
 #include "casework/transition.h"
 #include "casework/user.h"
 #include "casework/verify.h"

@@ -17,6 +17,7 @@
 #ifndef CASEWORK_ENGINE_H_
 #define CASEWORK_ENGINE_H_
 
+#include <iosfwd>
 #include <memory>
 #include <optional>
 #include <span>
@@ -33,6 +34,7 @@
 #include "casework/result.h"
 #include "casework/status.h"
 #include "casework/template.h"
+#include "casework/transfer.h"
 #include "casework/transition.h"
 #include "casework/verify.h"
 #include "casework/workspace.h"
@@ -67,6 +69,16 @@ class Engine {
   // for the single commit and for not returning whole cases.
   Result<std::vector<std::string>> CreateMany(std::span<const CaseDraft> drafts,
                                               const WriteOptions& options = {});
+
+  // Reads NDJSON cases from `ndjson` in one transaction: create payloads
+  // are created, exported cases restored (transfer.h). All or none; errors
+  // name the line ("line[3].title"). The progress callback runs under the
+  // engine's lock and must not call the engine.
+  Result<ImportSummary> Import(std::istream& ndjson, const ImportOptions& options = {});
+
+  // Writes every case of the workspace to `ndjson`, one per line, from one
+  // snapshot; returns how many. kStorageError when the stream fails.
+  Result<std::int64_t> Export(std::ostream& ndjson, const ExportOptions& options = {}) const;
 
   // kNotFound when no case has this id in the workspace.
   Result<Case> Get(std::string_view id, const ReadOptions& options = {}) const;

@@ -321,7 +321,14 @@ inline constexpr char kInsertCase[] =
     "closure_conditions, created_at, updated_at, opened_at, resolved_at, archived_at, "
     "version, last_transition_uuid, template_version) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
-    "?18, ?19, 1, NULL, ?20)";
+    "?18, ?19, 1, ?21, ?20)";
+inline constexpr char kFindCaseInAnyWorkspace[] = "SELECT id FROM cases WHERE uuid = ?1";
+
+// Export: every case of a workspace, oldest first (cases_by_created, no sort).
+inline constexpr char kCountWorkspaceCases[] =
+    "SELECT count(*) FROM cases WHERE workspace_id = ?1";
+inline constexpr char kSelectWorkspaceCaseRows[] =
+    "SELECT id FROM cases WHERE workspace_id = ?1 ORDER BY created_at, id";
 
 // The members replace and patch may change. The version guard is redundant
 // under BEGIN IMMEDIATE and kept so that no code path can lose an update.

@@ -1,0 +1,223 @@
+// NDJSON import and export of cases (casework/transfer.h).
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <istream>
+#include <ostream>
+#include <tuple>
+
+#include <boost/json.hpp>
+
+#include "casework/json.h"
+#include "engine_impl.h"
+#include "json/decode.h"
+#include "storage/sql.h"
+
+namespace casework {
+namespace {
+
+namespace json = boost::json;
+namespace sql = storage::sql;
+using json_internal::Fail;
+using json_internal::ObjectReader;
+
+// Splits a stream into lines through one fixed buffer, refusing a line
+// longer than `limit` before holding it: a hostile input cannot make a line
+// take the memory.
+class LineReader {
+ public:
+  LineReader(std::istream& in, std::size_t limit) : in_(in), limit_(limit) {}
+
+  // The next line without its "\n" (or "\r\n"); false at the end of input.
+  bool Next(std::string& line) {
+    line.clear();
+    for (;;) {
+      if (begin_ == end_ && !Fill()) return !line.empty();
+      const char* start = buffer_.data() + begin_;
+      const void* newline = std::memchr(start, '\n', end_ - begin_);
+      std::size_t length = newline != nullptr
+                               ? static_cast<std::size_t>(static_cast<const char*>(newline) - start)
+                               : end_ - begin_;
+      if (line.size() + length > limit_)
+        Fail("", "the line is longer than " + std::to_string(limit_) + " bytes");
+      line.append(start, length);
+      begin_ += length;
+      if (newline != nullptr) {
+        ++begin_;
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        return true;
+      }
+    }
+  }
+
+  std::uint64_t bytes_read() const { return consumed_ - (end_ - begin_); }
+
+ private:
+  bool Fill() {
+    in_.read(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+    std::size_t n = static_cast<std::size_t>(in_.gcount());
+    if (n == 0 && in_.bad()) throw Error(Status::StorageError("cannot read the import input"));
+    begin_ = 0;
+    end_ = n;
+    consumed_ += n;
+    return n != 0;
+  }
+
+  std::istream& in_;
+  std::size_t limit_;
+  std::array<char, 1 << 16> buffer_{};
+  std::size_t begin_ = 0, end_ = 0;
+  std::uint64_t consumed_ = 0;
+};
+
+bool IsBlank(const std::string& line) {
+  return std::all_of(line.begin(), line.end(),
+                     [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
+}
+
+std::string LinePath(std::int64_t number) { return "line[" + std::to_string(number) + "]"; }
+
+Uuid DecodeUuid(const ObjectReader& r, std::string_view member, const std::string& text) {
+  auto uuid = UuidFromString(text);
+  if (!uuid) Fail(r.PathOf(member), "must be a UUID");
+  return *uuid;
+}
+
+Restored DecodeRestored(const ObjectReader& r) {
+  Restored kept;
+  kept.id = DecodeUuid(r, "id", r.RequiredString("id"));
+  kept.created_at = r.RequiredTimestamp("created_at");
+  kept.updated_at = r.RequiredTimestamp("updated_at");
+  kept.resolved_at = r.NullableTimestamp("resolved_at");
+  kept.archived_at = r.NullableTimestamp("archived_at");
+  if (auto t = r.NullableString("last_transition_id"))
+    kept.last_transition_id = DecodeUuid(r, "last_transition_id", *t);
+  return kept;
+}
+
+// A link one restored case lists: from `from` to `to`, written at
+// line[line].linked_cases[index].
+struct ListedLink {
+  Uuid from, to;
+  std::int64_t line;
+  std::size_t index;
+};
+
+// The links of the restored cases, written once every case is in, so that a
+// link may name a case on a later line. Each must be listed from both ends.
+class LinkBook {
+ public:
+  // Canonical ids (lower case, sorted, distinct) of `ids`, noted as links
+  // of `from`.
+  std::vector<std::string> Note(const Uuid& from, const std::vector<std::string>& ids,
+                                std::int64_t line) {
+    std::vector<Uuid> targets;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      std::string path = "linked_cases[" + std::to_string(i) + "]";
+      auto to = UuidFromString(ids[i]);
+      if (!to) Fail(path, "must be a case id");
+      if (*to == from) Fail(path, "a case cannot be linked to itself");
+      links_.push_back({from, *to, line, i});
+      targets.push_back(*to);
+    }
+    std::sort(targets.begin(), targets.end());
+    targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
+    std::vector<std::string> canonical;
+    for (const Uuid& t : targets) canonical.push_back(UuidToString(t));
+    return canonical;
+  }
+
+  // Inserts every link, once per pair; a link only one end lists fails,
+  // naming where it is listed.
+  void Write(storage::Connection& db) {
+    auto by_ends = [](const ListedLink& a, const ListedLink& b) {
+      return std::tie(a.from, a.to) < std::tie(b.from, b.to);
+    };
+    std::sort(links_.begin(), links_.end(), by_ends);
+    for (const ListedLink& link : links_) {
+      ListedLink reverse{link.to, link.from, 0, 0};
+      if (!std::binary_search(links_.begin(), links_.end(), reverse, by_ends))
+        Fail(LinePath(link.line) + ".linked_cases[" + std::to_string(link.index) + "]",
+             "case " + UuidToString(link.to) +
+                 " is not in the import or does not list this case among its linked_cases");
+      if (link.from < link.to)
+        InsertLink(db, *FindCaseInAnyWorkspace(db, link.from), *FindCaseInAnyWorkspace(db, link.to));
+    }
+  }
+
+ private:
+  std::vector<ListedLink> links_;
+};
+
+}  // namespace
+
+ImportSummary Engine::Impl::Import(std::istream& ndjson, const ImportOptions& options) {
+  if (options.write.expected_version)
+    Fail("expected_version", "an import creates cases: there is no version to expect");
+  const JsonLimits limits;
+  LineReader lines(ndjson, limits.max_bytes);
+  LinkBook links;
+  ImportSummary summary;
+  storage::WriteTransaction tx(*db_);
+  std::string line;
+  for (std::int64_t number = 1;; ++number) {
+    try {
+      if (!lines.Next(line)) break;
+      if (IsBlank(line)) continue;
+      auto parsed = ParseJson(line, limits);
+      if (!parsed.ok()) throw Error(parsed.status());
+      ObjectReader reader(*parsed, "");
+      if (!reader.Has("id")) {
+        auto draft = DraftFromJson(*parsed, DraftKind::kCreate);
+        if (!draft.ok()) throw Error(draft.status());
+        Insert(*draft, options.write);
+        ++summary.created;
+      } else {
+        Restored kept = DecodeRestored(reader);
+        auto draft = DraftFromJson(*parsed, DraftKind::kReplace);
+        if (!draft.ok()) throw Error(draft.status());
+        if (draft->linked_cases) draft->linked_cases = links.Note(kept.id, *draft->linked_cases, number);
+        Insert(*draft, options.write, &kept);
+        ++summary.restored;
+      }
+    } catch (const Error& e) {
+      throw Error(e.status().WithFieldPrefix(LinePath(number)));
+    }
+    if (options.progress && options.progress_every > 0 &&
+        summary.lines() % options.progress_every == 0)
+      options.progress(summary, lines.bytes_read());
+  }
+  links.Write(*db_);
+  tx.Commit();
+  return summary;
+}
+
+std::int64_t Engine::Impl::Export(std::ostream& ndjson, const ExportOptions& options) {
+  storage::ReadTransaction tx(*db_);
+  std::int64_t workspace = Scope(options.read.workspace).row;
+  std::int64_t total = 0;
+  if (options.progress) {
+    auto count = db_->Use(sql::kCountWorkspaceCases);
+    count.Bind(1, workspace);
+    if (count.Step()) total = count.Int(0);
+  }
+  std::int64_t written = 0;
+  std::string text;
+  auto cases = db_->Use(sql::kSelectWorkspaceCaseRows);
+  cases.Bind(1, workspace);
+  while (cases.Step()) {
+    text.clear();
+    AppendJsonText(json::value_from(LoadCase(*db_, cases.Int(0))), text);
+    text += '\n';
+    ndjson.write(text.data(), static_cast<std::streamsize>(text.size()));
+    if (!ndjson) throw Error(Status::StorageError("cannot write the export"));
+    ++written;
+    if (options.progress && options.progress_every > 0 && written % options.progress_every == 0)
+      options.progress(written, total);
+  }
+  ndjson.flush();
+  if (!ndjson) throw Error(Status::StorageError("cannot write the export"));
+  return written;
+}
+
+}  // namespace casework
