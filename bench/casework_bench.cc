@@ -22,6 +22,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <random>
@@ -42,7 +43,7 @@ using SteadyClock = std::chrono::steady_clock;
 struct Config {
   std::size_t n = 100'000;
   std::vector<std::string> workloads = {"bulk_create", "durable_create", "get", "update_data",
-                                        "transition", "list"};
+                                        "transition", "list", "import"};
   fs::path dir;
   bool quick = false;
   int repeat = 1;  // runs of each side, alternating; medians reported
@@ -400,6 +401,44 @@ void RunDurableCreate(const Config& config) {
   Report("durable_create", config.n, some, sides.engine, sides.raw, ",\"sync\":\"full\"");
 }
 
+// Writes cases 0 .. n-1 as create payloads, one a line: the file import
+// reads on both sides.
+fs::path WriteImportFile(const Config& config) {
+  fs::path file = config.dir / "import.ndjson";
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+  for (std::size_t i = 0; i < config.n; ++i)
+    out << boost::json::serialize(boost::json::value_from(ToDraft(MakeCase(i, config.n)))) << '\n';
+  if (!out) Die("cannot write " + file.string());
+  return file;
+}
+
+// One Engine::Import of the whole file against one raw transaction that
+// parses and inserts the same lines.
+void RunImport(const Config& config) {
+  fs::path file = WriteImportFile(config);
+  fs::path engine_db = config.dir / "engine.db", raw_db = config.dir / "raw.db";
+  auto fresh = [&](bool engine) {
+    FreshDatabase(config, engine ? "engine.db" : "raw.db");
+    WarmFile(file);
+  };
+  Sides sides = Alternate(
+      config, fresh,
+      [&] {
+        auto e = OpenEngine(engine_db, Durability::kNormal);
+        std::ifstream in(file, std::ios::binary);
+        auto start = SteadyClock::now();
+        ImportSummary summary = Must(e->Import(in), "import");
+        if (summary.created != static_cast<std::int64_t>(config.n)) Die("import: wrong count");
+        return std::vector<double>{PerSecond(config.n, start)};
+      },
+      [&] { return std::vector<double>{RawImport(raw_db.string(), file.string(), {})}; });
+  char extra[64];
+  std::snprintf(extra, sizeof extra, ",\"file_bytes_per_case\":%ju",
+                static_cast<std::uintmax_t>(fs::file_size(file) / config.n));
+  Report("import", config.n, config.n, sides.engine, sides.raw, extra);
+  fs::remove(file);
+}
+
 using EngineWork = std::function<double(Engine&, const std::vector<std::string>&, std::size_t)>;
 using RawWork = std::function<double(const std::string&, const std::vector<std::string>&,
                                      std::size_t, const RawOptions&)>;
@@ -482,7 +521,7 @@ Config ParseArgs(int argc, char** argv) {
       config.dir = next();
     } else if (arg == "--help") {
       std::printf("usage: casework-bench [--workloads a,b] [--n N] [--repeat K] [--quick] [--dir DIR]\n"
-                  "workloads: bulk_create durable_create get update_data transition list\n");
+                  "workloads: bulk_create durable_create get update_data transition list import\n");
       std::exit(0);
     } else {
       Die("unknown argument " + arg);
@@ -516,6 +555,7 @@ int main(int argc, char** argv) {
     else if (w == "update_data") RunOnBase(config, need_base(), w, ops / 4 + 1, EngineUpdateData, RawUpdateData);
     else if (w == "transition") RunOnBase(config, need_base(), w, ops / 4 + 1, EngineTransition, RawTransition);
     else if (w == "list") RunList(config, need_base());
+    else if (w == "import") RunImport(config);
     else Die("unknown workload " + w);
   }
   if (own_dir) fs::remove_all(config.dir);

@@ -22,6 +22,9 @@ struct RawOptions {
 // transaction.
 double RawCreate(const std::string& path, std::size_t n, std::size_t count, std::size_t batch,
                  const RawOptions& options);
+// Reads the create payloads of `ndjson` (one a line, as import takes them)
+// and creates each case, all in one transaction, as Engine::Import does.
+double RawImport(const std::string& path, const std::string& ndjson, const RawOptions& options);
 double RawGet(const std::string& path, const std::vector<std::string>& ids, std::size_t reads,
               const RawOptions& options);
 double RawUpdateData(const std::string& path, const std::vector<std::string>& ids,
