@@ -195,7 +195,7 @@ Case Engine::Impl::Insert(const CaseDraft& input, const WriteOptions& options,
     // changed, as a closed case's may.
     RequireConditions(EvaluateConditions(created, ctx.now));
   }
-  AppendCreatedEvent(ctx, row, options.actor, HistorySnapshot(created), details);
+  AppendCreatedEvent(ctx, row, options.actor, created, details);
   return created;
 }
 

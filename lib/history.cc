@@ -5,6 +5,7 @@
 #include "casework/json.h"
 #include "casework/status.h"
 #include "formats.h"
+#include "json/case_text.h"
 #include "storage/sql.h"
 
 namespace casework {
@@ -106,10 +107,18 @@ void InsertEvent(WriteContext& ctx, std::int64_t case_row, std::int64_t seq, std
 }  // namespace
 
 void AppendCreatedEvent(WriteContext& ctx, std::int64_t case_row, std::string_view actor,
-                        const json::object& snapshot, const json::object& details) {
-  static const json::value kNull;
+                        const Case& c, const json::object& details) {
+  // Every case created passes here: its members go straight to text, with
+  // no DOM in between (json/case_text.h).
   std::string changes = "[";
-  for (const auto& [member, value] : snapshot) AppendChange(member, kNull, value, changes);
+  ForEachCaseMemberText(c, [&](std::string_view member, std::string_view json) {
+    if (IsUnrecorded(member)) return;
+    changes += changes.size() > 1 ? ",{\"path\":" : "{\"path\":";
+    AppendJsonString(member, changes);
+    changes += ",\"before\":null,\"after\":";
+    changes += json;
+    changes += '}';
+  });
   changes += ']';
   InsertEvent(ctx, case_row, 1, actor, "created", changes, details);
 }

@@ -24,9 +24,9 @@ std::vector<Change> DiffSnapshots(const boost::json::object& before,
                                   const boost::json::object& after);
 
 // Appends the first event of a new case: seq 1, kind "created", every
-// member of `snapshot` as a change from null.
+// member of its history snapshot (HistorySnapshot) as a change from null.
 void AppendCreatedEvent(WriteContext& ctx, std::int64_t case_row, std::string_view actor,
-                        const boost::json::object& snapshot, const boost::json::object& details);
+                        const Case& created, const boost::json::object& details);
 
 // Appends the case's next event (seq = last + 1) at ctx.now.
 void AppendEvent(WriteContext& ctx, std::int64_t case_row, std::string_view actor,

@@ -10,6 +10,7 @@
 
 #include "casework/json.h"
 #include "engine_impl.h"
+#include "json/case_text.h"
 #include "json/decode.h"
 #include "storage/sql.h"
 
@@ -207,7 +208,7 @@ std::int64_t Engine::Impl::Export(std::ostream& ndjson, const ExportOptions& opt
   cases.Bind(1, workspace);
   while (cases.Step()) {
     text.clear();
-    AppendJsonText(json::value_from(LoadCase(*db_, cases.Int(0))), text);
+    AppendCaseText(LoadCase(*db_, cases.Int(0)), text);
     text += '\n';
     ndjson.write(text.data(), static_cast<std::streamsize>(text.size()));
     if (!ndjson) throw Error(Status::StorageError("cannot write the export"));

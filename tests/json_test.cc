@@ -12,6 +12,7 @@
 #include <doctest/doctest.h>
 
 #include "casework/json.h"
+#include "json/case_text.h"
 
 namespace casework {
 namespace {
@@ -112,6 +113,32 @@ void CheckValidationFailed(const Status& s, const std::string& field, const std:
   CHECK(s.code() == Code::kValidationFailed);
   CHECK(s.field() == field);
   CHECK(s.message() == message);
+}
+
+// ------------------------------------------------------------- case text
+
+TEST_CASE("the case written straight to text is the text of its JSON value") {
+  Case escaped = MinimalCase();
+  escaped.title = "Quote \" backslash \\ newline \n tab \t and \xC3\xA9t\xC3\xA9";
+  escaped.metadata = json::object{{"pi", 3.25}, {"whole", 2.0}, {"list", json::array{nullptr, true}}};
+  for (const Case& c : {FullCase(), MinimalCase(), escaped}) {
+    std::string direct;
+    AppendCaseText(c, direct);
+    CHECK(direct == ToJsonText(json::value_from(c)));
+  }
+}
+
+TEST_CASE("the members of the case text come in the order of the case shape") {
+  Case c = FullCase();
+  json::object shape = json::value_from(c).as_object();
+  std::vector<std::string> names;
+  ForEachCaseMemberText(c, [&](std::string_view name, std::string_view json_text) {
+    names.emplace_back(name);
+    CHECK(json_text == ToJsonText(shape.at(name)));
+  });
+  std::vector<std::string> expected;
+  for (const auto& member : shape) expected.emplace_back(member.key());
+  CHECK(names == expected);
 }
 
 // ------------------------------------------------------------- ParseJson

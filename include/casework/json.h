@@ -87,6 +87,7 @@ std::string ToJsonText(const boost::json::value& value);
 
 // The same, appended to `out`; AppendJsonString writes one JSON string.
 void AppendJsonText(const boost::json::value& value, std::string& out);
+void AppendJsonText(const boost::json::object& object, std::string& out);
 void AppendJsonString(std::string_view text, std::string& out);
 
 // Templates and transitions. A template payload has name, statuses

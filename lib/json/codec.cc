@@ -23,31 +23,36 @@ namespace {
 
 // ---------------------------------------------------------------- output
 
-json::value Str(std::string_view s) { return json::value(json::string_view(s.data(), s.size())); }
-
-json::value Nullable(const std::optional<std::string>& s) {
-  return s ? json::value(*s) : json::value(nullptr);
+// The helpers build each value in the storage of the object that will hold
+// it (`sp`), so that a case converted into an arena (history) allocates
+// nothing else and moving the value in copies nothing.
+json::value Str(std::string_view s, const json::storage_ptr& sp = {}) {
+  return json::value(json::string_view(s.data(), s.size()), sp);
 }
 
-json::value NullableTime(const std::optional<Timestamp>& t) {
-  return t ? json::value(FormatTimestamp(*t)) : json::value(nullptr);
+json::value Nullable(const std::optional<std::string>& s, const json::storage_ptr& sp = {}) {
+  return s ? json::value(json::string_view(s->data(), s->size()), sp) : json::value(nullptr, sp);
+}
+
+json::value NullableTime(const std::optional<Timestamp>& t, const json::storage_ptr& sp = {}) {
+  return t ? Str(FormatTimestamp(*t), sp) : json::value(nullptr, sp);
 }
 
 template <typename T>
-json::value NullableValue(const std::optional<T>& v) {
-  return v ? json::value_from(*v) : json::value(nullptr);
+json::value NullableValue(const std::optional<T>& v, const json::storage_ptr& sp = {}) {
+  return v ? json::value_from(*v, sp) : json::value(nullptr, sp);
 }
 
 template <typename T>
-json::array ToArray(const std::vector<T>& items) {
-  json::array out;
+json::array ToArray(const std::vector<T>& items, const json::storage_ptr& sp = {}) {
+  json::array out(sp);
   out.reserve(items.size());
-  for (const T& item : items) out.push_back(json::value_from(item));
+  for (const T& item : items) out.push_back(json::value_from(item, sp));
   return out;
 }
 
-json::value PriorityValue(const std::optional<Priority>& p) {
-  return p ? Str(PriorityName(*p)) : json::value(nullptr);
+json::value PriorityValue(const std::optional<Priority>& p, const json::storage_ptr& sp = {}) {
+  return p ? Str(PriorityName(*p), sp) : json::value(nullptr, sp);
 }
 
 json::value SelectorValue(const std::optional<WorkspaceSelector>& w) {
@@ -374,122 +379,133 @@ Result<CaseDraft> DraftFromJson(const json::value& v, DraftKind kind) {
 
 void tag_invoke(json::value_from_tag, json::value& out, const Case& c) {
   json::object& o = out.emplace_object();
+  const json::storage_ptr& sp = o.storage();
+  o.reserve(27);
   o["id"] = c.id;
-  o["workspace"] = json::value_from(c.workspace);
+  o["workspace"] = json::value_from(c.workspace, sp);
   o["title"] = c.title;
-  o["description"] = Nullable(c.description);
-  o["locale"] = Nullable(c.locale);
-  o["reference"] = Nullable(c.reference);
+  o["description"] = Nullable(c.description, sp);
+  o["locale"] = Nullable(c.locale, sp);
+  o["reference"] = Nullable(c.reference, sp);
   o["status"] = c.status;
-  o["parent_status"] = Str(ParentStatusName(c.parent_status));
-  o["waiting_for"] = Str(WaitingForName(c.waiting_for));
-  o["priority"] = PriorityValue(c.priority);
-  o["owner"] = NullableValue(c.owner);
-  o["assignees"] = ToArray(c.assignees);
-  o["tags"] = ToArray(c.tags);
+  o["parent_status"] = Str(ParentStatusName(c.parent_status), sp);
+  o["waiting_for"] = Str(WaitingForName(c.waiting_for), sp);
+  o["priority"] = PriorityValue(c.priority, sp);
+  o["owner"] = NullableValue(c.owner, sp);
+  o["assignees"] = ToArray(c.assignees, sp);
+  o["tags"] = ToArray(c.tags, sp);
   o["metadata"] = c.metadata;
-  o["contacts"] = ToArray(c.contacts);
-  o["template"] = Nullable(c.template_id);
-  o["schema"] = ToArray(c.schema);
-  o["steps"] = ToArray(c.steps);
-  o["closure_conditions"] = ToArray(c.closure_conditions);
-  o["linked_cases"] = ToArray(c.linked_cases);
+  o["contacts"] = ToArray(c.contacts, sp);
+  o["template"] = Nullable(c.template_id, sp);
+  o["schema"] = ToArray(c.schema, sp);
+  o["steps"] = ToArray(c.steps, sp);
+  o["closure_conditions"] = ToArray(c.closure_conditions, sp);
+  o["linked_cases"] = ToArray(c.linked_cases, sp);
   o["created_at"] = FormatTimestamp(c.created_at);
   o["updated_at"] = FormatTimestamp(c.updated_at);
-  o["opened_at"] = NullableTime(c.opened_at);
-  o["resolved_at"] = NullableTime(c.resolved_at);
-  o["archived_at"] = NullableTime(c.archived_at);
+  o["opened_at"] = NullableTime(c.opened_at, sp);
+  o["resolved_at"] = NullableTime(c.resolved_at, sp);
+  o["archived_at"] = NullableTime(c.archived_at, sp);
   o["version"] = c.version;
-  o["last_transition_id"] = Nullable(c.last_transition_id);
+  o["last_transition_id"] = Nullable(c.last_transition_id, sp);
 }
 
 // The create payload shape (with "linked_cases" only when the draft has
 // them, as replace takes them), in the member order of the case shape.
 void tag_invoke(json::value_from_tag, json::value& out, const CaseDraft& d) {
   json::object& o = out.emplace_object();
+  const json::storage_ptr& sp = o.storage();
   o["workspace"] = SelectorValue(d.workspace);
   o["title"] = d.title;
-  o["description"] = Nullable(d.description);
-  o["locale"] = Nullable(d.locale);
-  o["reference"] = Nullable(d.reference);
-  o["status"] = Nullable(d.status);
-  o["waiting_for"] = Str(WaitingForName(d.waiting_for));
-  o["priority"] = PriorityValue(d.priority);
-  o["owner"] = NullableValue(d.owner);
-  o["assignees"] = ToArray(d.assignees);
-  o["tags"] = ToArray(d.tags);
+  o["description"] = Nullable(d.description, sp);
+  o["locale"] = Nullable(d.locale, sp);
+  o["reference"] = Nullable(d.reference, sp);
+  o["status"] = Nullable(d.status, sp);
+  o["waiting_for"] = Str(WaitingForName(d.waiting_for), sp);
+  o["priority"] = PriorityValue(d.priority, sp);
+  o["owner"] = NullableValue(d.owner, sp);
+  o["assignees"] = ToArray(d.assignees, sp);
+  o["tags"] = ToArray(d.tags, sp);
   o["metadata"] = d.metadata;
-  o["contacts"] = ToArray(d.contacts);
-  o["template"] = Nullable(d.template_id);
-  o["schema"] = ToArray(d.schema);
-  o["steps"] = ToArray(d.steps);
-  o["closure_conditions"] = ToArray(d.closure_conditions);
-  if (d.linked_cases) o["linked_cases"] = ToArray(*d.linked_cases);
-  o["opened_at"] = NullableTime(d.opened_at);
+  o["contacts"] = ToArray(d.contacts, sp);
+  o["template"] = Nullable(d.template_id, sp);
+  o["schema"] = ToArray(d.schema, sp);
+  o["steps"] = ToArray(d.steps, sp);
+  o["closure_conditions"] = ToArray(d.closure_conditions, sp);
+  if (d.linked_cases) o["linked_cases"] = ToArray(*d.linked_cases, sp);
+  o["opened_at"] = NullableTime(d.opened_at, sp);
 }
 
 void tag_invoke(json::value_from_tag, json::value& out, const User& u) {
   json::object& o = out.emplace_object();
+  const json::storage_ptr& sp = o.storage();
   o["id"] = u.id;
   o["email"] = u.email;
-  o["given_name"] = Nullable(u.given_name);
-  o["family_name"] = Nullable(u.family_name);
+  o["given_name"] = Nullable(u.given_name, sp);
+  o["family_name"] = Nullable(u.family_name, sp);
 }
 
 void tag_invoke(json::value_from_tag, json::value& out, const UserInput& u) {
   json::object& o = out.emplace_object();
+  const json::storage_ptr& sp = o.storage();
   o["email"] = u.email;
-  o["given_name"] = Nullable(u.given_name);
-  o["family_name"] = Nullable(u.family_name);
+  o["given_name"] = Nullable(u.given_name, sp);
+  o["family_name"] = Nullable(u.family_name, sp);
 }
 
 void tag_invoke(json::value_from_tag, json::value& out, const CaseContact& c) {
   json::object& o = out.emplace_object();
+  const json::storage_ptr& sp = o.storage();
   o["id"] = c.id;
   o["key"] = c.key;
-  o["name"] = Nullable(c.name);
-  o["email"] = Nullable(c.email);
-  o["given_name"] = Nullable(c.given_name);
-  o["family_name"] = Nullable(c.family_name);
-  o["phone"] = Nullable(c.phone);
+  o["name"] = Nullable(c.name, sp);
+  o["email"] = Nullable(c.email, sp);
+  o["given_name"] = Nullable(c.given_name, sp);
+  o["family_name"] = Nullable(c.family_name, sp);
+  o["phone"] = Nullable(c.phone, sp);
 }
 
 void tag_invoke(json::value_from_tag, json::value& out, const ContactInput& c) {
   json::object& o = out.emplace_object();
+  const json::storage_ptr& sp = o.storage();
   o["key"] = c.key;
-  o["name"] = Nullable(c.name);
-  o["email"] = Nullable(c.email);
-  o["given_name"] = Nullable(c.given_name);
-  o["family_name"] = Nullable(c.family_name);
-  o["phone"] = Nullable(c.phone);
+  o["name"] = Nullable(c.name, sp);
+  o["email"] = Nullable(c.email, sp);
+  o["given_name"] = Nullable(c.given_name, sp);
+  o["family_name"] = Nullable(c.family_name, sp);
+  o["phone"] = Nullable(c.phone, sp);
 }
 
 void tag_invoke(json::value_from_tag, json::value& out, const Field& f) {
   json::object& o = out.emplace_object();
+  const json::storage_ptr& sp = o.storage();
   o["key"] = f.key;
-  o["type"] = Str(FieldTypeName(f.type));
+  o["type"] = Str(FieldTypeName(f.type), sp);
   o["name"] = f.name;
   o["value"] = f.value;
   if (f.required) o["required"] = true;
-  if (!f.options.empty()) o["options"] = ToArray(f.options);
+  if (!f.options.empty()) o["options"] = ToArray(f.options, sp);
 }
 
 void tag_invoke(json::value_from_tag, json::value& out, const Step& s) {
   json::object& o = out.emplace_object();
+  const json::storage_ptr& sp = o.storage();
   o["id"] = s.id;
   o["title"] = s.title;
-  o["status"] = Str(StepStatusName(s.status));
+  o["status"] = Str(StepStatusName(s.status), sp);
   o["data"] = s.data;
 }
 
 void tag_invoke(json::value_from_tag, json::value& out, const ClosureCondition& c) {
   json::object& o = out.emplace_object();
+  const json::storage_ptr& sp = o.storage();
   o["name"] = c.name;
   o["formula"] = c.formula;
 }
 
 void tag_invoke(json::value_from_tag, json::value& out, const Workspace& w) {
   json::object& o = out.emplace_object();
+  const json::storage_ptr& sp = o.storage();
   o["id"] = w.id;
   o["slug"] = w.slug;
   o["name"] = w.name;
@@ -497,12 +513,14 @@ void tag_invoke(json::value_from_tag, json::value& out, const Workspace& w) {
 
 void tag_invoke(json::value_from_tag, json::value& out, const WorkspaceRef& w) {
   json::object& o = out.emplace_object();
+  const json::storage_ptr& sp = o.storage();
   o["id"] = w.id;
   o["slug"] = w.slug;
 }
 
 void tag_invoke(json::value_from_tag, json::value& out, const Change& c) {
   json::object& o = out.emplace_object();
+  const json::storage_ptr& sp = o.storage();
   o["path"] = c.path;
   o["before"] = c.before;
   o["after"] = c.after;
@@ -513,18 +531,20 @@ void tag_invoke(json::value_from_tag, json::value& out, const Change& c) {
 // not shadow a common member.
 void tag_invoke(json::value_from_tag, json::value& out, const Event& e) {
   json::object& o = out.emplace_object();
+  const json::storage_ptr& sp = o.storage();
   o["seq"] = e.seq;
   o["at"] = FormatTimestamp(e.at);
   o["actor"] = e.actor;
   o["kind"] = e.kind;
-  o["changes"] = ToArray(e.changes);
+  o["changes"] = ToArray(e.changes, sp);
   for (const auto& detail : e.details)
     if (!IsEventMember(detail.key())) o[detail.key()] = detail.value();
 }
 
 void tag_invoke(json::value_from_tag, json::value& out, const Status& s) {
   json::object& o = out.emplace_object();
-  o["code"] = Str(CodeName(s.code()));
+  const json::storage_ptr& sp = o.storage();
+  o["code"] = Str(CodeName(s.code()), sp);
   o["message"] = s.message();
   if (!s.field().empty()) o["field"] = s.field();
   if (s.current_version()) o["current_version"] = *s.current_version();

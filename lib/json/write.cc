@@ -76,6 +76,8 @@ void WriteString(std::string_view s, std::string& out) {
   out += '"';
 }
 
+void WriteObject(const json::object& o, std::string& out);
+
 void Write(const json::value& v, std::string& out) {
   switch (v.kind()) {
     case json::kind::null:
@@ -107,25 +109,30 @@ void Write(const json::value& v, std::string& out) {
       out += ']';
       return;
     }
-    case json::kind::object: {
-      out += '{';
-      bool first = true;
-      for (const auto& member : v.get_object()) {
-        if (!first) out += ',';
-        first = false;
-        WriteString(member.key(), out);
-        out += ':';
-        Write(member.value(), out);
-      }
-      out += '}';
+    case json::kind::object:
+      WriteObject(v.get_object(), out);
       return;
-    }
   }
+}
+
+void WriteObject(const json::object& o, std::string& out) {
+  out += '{';
+  bool first = true;
+  for (const auto& member : o) {
+    if (!first) out += ',';
+    first = false;
+    WriteString(member.key(), out);
+    out += ':';
+    Write(member.value(), out);
+  }
+  out += '}';
 }
 
 }  // namespace
 
 void AppendJsonText(const json::value& value, std::string& out) { Write(value, out); }
+
+void AppendJsonText(const json::object& object, std::string& out) { WriteObject(object, out); }
 
 void AppendJsonString(std::string_view text, std::string& out) { WriteString(text, out); }
 
