@@ -15,9 +15,12 @@
 // The cursor (grammar): base64url( JSON "~" FNV-1a-64 of the JSON, in hex ),
 // the JSON being {"v": 1, "s": normalized sort, "k": the last row's sort
 // key (null, integer or string) or "d": a REAL key's IEEE-754 bits in 16 hex
-// digits, "i": its id}. The checksum rejects an altered or truncated
-// cursor; it is not a secret (nothing is gained by forging one: values are
-// bound and the workspace scope still applies).
+// digits, "i": its id, "p": the rows before the page it starts}. "p" gives
+// the page number without counting the rows before the cursor, so a deep
+// page costs what the first does; cursors made before "p" still work, by
+// counting. The checksum rejects an altered or truncated cursor; it is not
+// a secret (nothing is gained by forging one: values are bound and the
+// workspace scope still applies; a forged "p" only misnumbers the page).
 #include "listing.h"
 
 #include <algorithm>
@@ -883,6 +886,7 @@ std::optional<std::uint64_t> FromHex64(std::string_view text) {
 struct Cursor {
   SqlValue key;
   Uuid id{};
+  std::optional<std::int64_t> position;  // "p"
 };
 
 Cursor DecodeCursor(std::string_view text, const Sort& sort) {
@@ -907,13 +911,16 @@ Cursor DecodeCursor(std::string_view text, const Sort& sort) {
   const json::value* k = o.if_contains("k");
   const json::value* d = o.if_contains("d");  // a REAL key, as its bits
   const json::value* i = o.if_contains("i");
-  if (o.size() != 4 || !v || !s || (k == nullptr) == (d == nullptr) || !i || !v->is_int64() ||
-      v->get_int64() != 1 || !s->is_string() || !i->is_string())
+  const json::value* p = o.if_contains("p");  // absent from older cursors
+  if (o.size() != (p != nullptr ? 5u : 4u) || !v || !s || (k == nullptr) == (d == nullptr) ||
+      !i || !v->is_int64() || v->get_int64() != 1 || !s->is_string() || !i->is_string() ||
+      (p != nullptr && (!p->is_int64() || p->get_int64() < 0)))
     return bad("content");
   if (s->get_string() != sort.normalized)
     Invalid("after", "the cursor was made for sort \"" + std::string(s->get_string()) +
                          "\", not \"" + sort.normalized + "\"");
   Cursor cursor;
+  if (p != nullptr) cursor.position = p->get_int64();
   auto id = UuidFromString(i->get_string());
   if (!id) return bad("id");
   cursor.id = *id;
@@ -1202,7 +1209,8 @@ std::string SearchExpression(std::string_view q) {
   return expression;
 }
 
-std::string EncodeCursor(std::string_view sort, const SqlValue& key, const Uuid& id) {
+std::string EncodeCursor(std::string_view sort, const SqlValue& key, const Uuid& id,
+                         std::optional<std::int64_t> position) {
   json::object o;
   o["v"] = 1;
   o["s"] = sort;
@@ -1212,8 +1220,29 @@ std::string EncodeCursor(std::string_view sort, const SqlValue& key, const Uuid&
   else
     o["k"] = KeyJson(key);
   o["i"] = UuidToString(id);
+  if (position) o["p"] = *position;
   std::string payload = json::serialize(o);
   return Base64UrlEncode(payload + "~" + Hex64(Fnv1a(payload)));
+}
+
+// The total from case_counts, for a query whose only filters are the
+// archived scope (PenboxFilters puts it first, as the one fixed conjunct)
+// and status or parent_status equalities: nothing else is in the counts.
+std::optional<SqlText> CountedTotal(const ListQuery& query, const std::vector<Conjunct>& conjuncts,
+                                    bool search) {
+  if (query.filter || search) return std::nullopt;
+  Sql sql = Sql(ls::kSelectCounted).Bind(WorkspaceParam{});
+  sql.Add(ls::kCountedArchived).Bind(std::int64_t{query.archived ? 1 : 0});
+  for (const Conjunct& c : conjuncts) {
+    if (!c.leaf) continue;
+    const Leaf& leaf = *c.leaf;
+    const std::string_view name = leaf.field.spec->name;
+    if ((name != "status" && name != "parent_status") || leaf.op != Op::kEq || leaf.null ||
+        leaf.values.size() != 1)
+      return std::nullopt;
+    sql.Add(Pick(name == "status", ls::kCountedStatus, ls::kCountedParentStatus)).Bind(leaf.values[0]);
+  }
+  return std::move(sql).Done();
 }
 
 CompiledList CompileList(const ListQuery& query) {
@@ -1318,7 +1347,9 @@ CompiledList CompileList(const ListQuery& query) {
   if (sort.spec == &kDataSort) join.Add(ls::kJoinSortField).Bind(sort.data_key);
 
   // count
-  if (cursor) {
+  if (cursor) plan.cursor_position = cursor->position;
+  auto counted = CountedTotal(query, conjuncts, plan.search);
+  if (cursor && !cursor->position) {
     plan.count = Sql(ls::kSelectCountAndBefore)
                      .Add(AfterCursor(key, sort, *cursor))
                      .Add(ls::kCountBeforeEnd)
@@ -1326,6 +1357,8 @@ CompiledList CompileList(const ListQuery& query) {
                      .Add(ls::kWhere)
                      .Add(where)
                      .Done();
+  } else if (counted) {
+    plan.count = std::move(*counted);
   } else {
     plan.count = Sql(ls::kSelectCount).Add(ls::kWhere).Add(where).Done();
   }
@@ -1402,9 +1435,11 @@ CasePage Engine::Impl::List(const ListQuery& query, const ReadOptions& options) 
     BindAll(count, plan.count.params, workspace);
     if (count.Step()) {
       meta.total_count = count.Int(0);
-      if (plan.after_cursor) before = count.Int(1);
+      if (plan.after_cursor && !plan.cursor_position) before = count.Int(1);
     }
   }
+  if (plan.cursor_position) before = *plan.cursor_position;
+  if (!plan.after_cursor) before = plan.offset;
   meta.total_pages = meta.total_count / plan.page_size + (meta.total_count % plan.page_size != 0);
   meta.current_page = plan.after_cursor ? before / plan.page_size + 1 : plan.page_number;
 
@@ -1421,7 +1456,8 @@ CasePage Engine::Impl::List(const ListQuery& query, const ReadOptions& options) 
   }
   if (rows.size() > static_cast<std::size_t>(plan.page_size)) {
     rows.resize(static_cast<std::size_t>(plan.page_size));
-    page.next_cursor = EncodeCursor(plan.sort, rows.back().key, rows.back().id);
+    page.next_cursor = EncodeCursor(plan.sort, rows.back().key, rows.back().id,
+                                    before + plan.page_size);
   }
   page.cases.reserve(rows.size());
   for (const Row& row : rows) page.cases.push_back(LoadCase(*db_, row.row));

@@ -35,9 +35,13 @@ struct SqlText {
 };
 
 struct CompiledList {
-  // One row. Without a cursor: count(*). After a cursor: count(*) and the
-  // number of matching rows not after the cursor.
+  // One row: the total, from case_counts when the filters allow, else
+  // count(*). After a cursor that does not carry its position (one made
+  // before cursors did), also the number of matching rows not after it.
   SqlText count;
+  // After a cursor: the matching rows before the page, as the cursor
+  // carries it.
+  std::optional<std::int64_t> cursor_position;
   // Rows (c.id, c.uuid, sort key), at most page_size + 1 of them (the
   // extra one says that a next page exists).
   SqlText page;
@@ -58,8 +62,11 @@ CompiledList CompileList(const ListQuery& query);
 void BindAll(storage::Stmt& stmt, const std::vector<SqlValue>& params, std::int64_t workspace);
 
 // The opaque cursor for "after the row with sort key `key` and id `id`",
-// under the normalized sort `sort`.
-std::string EncodeCursor(std::string_view sort, const SqlValue& key, const Uuid& id);
+// under the normalized sort `sort`; `position` rows come before the page
+// it starts (for the page number, without counting them). Without a
+// position, the cursor of earlier versions.
+std::string EncodeCursor(std::string_view sort, const SqlValue& key, const Uuid& id,
+                         std::optional<std::int64_t> position);
 
 // The FTS5 query for the search text `q`: each word a quoted prefix
 // phrase ("wat"* "dam"*), so that FTS5 syntax in `q` is only text. Empty

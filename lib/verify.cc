@@ -171,6 +171,24 @@ void CheckCase(storage::Connection& db, std::int64_t row, const std::string& id,
       problems.Add(id, member, value, nullptr, "the history records a member the case lacks");
 }
 
+// The counts list totals come from (schema 6) against the cases.
+void CheckCounts(storage::Connection& db, Problems& problems) {
+  auto describe = [](storage::Stmt& row) {
+    return "workspace row " + row.Text(0) + ", status \"" + row.Text(1) + "\" (" + row.Text(2) +
+           (row.Int(3) != 0 ? "), archived" : "), not archived");
+  };
+  {
+    auto kept = db.Use(sql::kCountsNotInCases);
+    while (kept.Step())
+      problems.Add({}, "case_counts", nullptr, json::value(kept.Int(4)),
+                   "the count kept for " + describe(kept) + " is not the number of its cases");
+  }
+  auto actual = db.Use(sql::kCasesNotInCounts);
+  while (actual.Step())
+    problems.Add({}, "case_counts", json::value(actual.Int(4)), nullptr,
+                 "the count kept for " + describe(actual) + " is missing or wrong");
+}
+
 }  // namespace
 
 VerifyReport Engine::Impl::Verify(const ReadOptions& options) {
@@ -192,6 +210,8 @@ VerifyReport Engine::Impl::Verify(const ReadOptions& options) {
                    "row " + check.Text(1) + " of " + check.Text(0) + " refers to a missing row of " +
                        check.Text(2));
   }
+
+  CheckCounts(*db_, problems);
 
   auto cases = db_->Use(sql::kSelectCasesToVerify);
   if (options.workspace)

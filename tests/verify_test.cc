@@ -123,6 +123,23 @@ TEST_CASE("a shared contact or user completed by another case is not a differenc
   CHECK_MESSAGE(report.clean(), Describe(report));
 }
 
+TEST_CASE("a kept case count that the cases do not bear out is reported") {
+  EngineFixture fx;
+  fx.MustCreate(R"({"title": "A"})");
+  fx.MustCreate(R"({"title": "B"})");
+  fx.engine.reset();
+  Tamper(fx.path(), "UPDATE case_counts SET n = 7");
+  fx.Reopen();
+  VerifyReport report = MustVerify(*fx.engine);
+  REQUIRE(report.problems.size() == 2);  // a count too many, the true one missing
+  for (const VerifyProblem& p : report.problems) {
+    CHECK(p.member == "case_counts");
+    CHECK(p.case_id.empty());
+  }
+  CHECK(report.problems[0].actual == boost::json::value(7));
+  CHECK(report.problems[1].expected == boost::json::value(2));
+}
+
 TEST_CASE("a member changed behind the engine's back is reported with both values") {
   EngineFixture fx;
   Case c = Busy(fx);

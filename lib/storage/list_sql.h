@@ -45,6 +45,13 @@ inline constexpr char kSelectCount[] = "SELECT count(*) FROM cases c";
 // count(*) and how many rows are not after the cursor (the current page).
 inline constexpr char kSelectCountAndBefore[] = "SELECT count(*), coalesce(sum(CASE WHEN ";
 inline constexpr char kCountBeforeEnd[] = " THEN 0 ELSE 1 END), 0) FROM cases c";
+// The total of a query filtered by archived, status and parent_status
+// alone, from the counts kept per status (schema 6): no rows are counted.
+inline constexpr char kSelectCounted[] =
+    "SELECT coalesce(sum(n), 0) FROM case_counts WHERE workspace_id = ";
+inline constexpr char kCountedArchived[] = " AND archived = ";
+inline constexpr char kCountedStatus[] = " AND status = ";
+inline constexpr char kCountedParentStatus[] = " AND parent_status = ";
 inline constexpr char kSelectPage[] = "SELECT c.id, c.uuid, ";
 inline constexpr char kFromCases[] = " FROM cases c";
 // Sorting by a schema field: its typed value, NULL when the case lacks it.

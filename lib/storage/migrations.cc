@@ -50,10 +50,12 @@ void CreateSearch(SQLite::Database& db) { db.exec(sql::kSchemaV4); }
 
 // 5: the field type in the data. index, so that data. filters read it alone.
 void CoverFieldTypes(SQLite::Database& db) { db.exec(sql::kSchemaV5); }
+// 6: case counts per workspace, status and archived, for list totals.
+void CountCases(SQLite::Database& db) { db.exec(sql::kSchemaV6); }
 
 using Migration = void (*)(SQLite::Database&);
 constexpr Migration kMigrations[] = {CreateTables, CreateListIndexes, CreateTemplates,
-                                     CreateSearch, CoverFieldTypes};
+                                     CreateSearch, CoverFieldTypes, CountCases};
 
 }  // namespace
 
