@@ -566,8 +566,8 @@ std::vector<double> RawList(const std::string& path, const ListPlan& plan,
   };
   probe([](std::size_t) {
     return RawPageQuery{
-        "SELECT count(*) FROM cases WHERE workspace_id = 1 AND parent_status = 'pending' "
-        "AND archived_at IS NULL",
+        "SELECT coalesce(sum(n), 0) FROM case_counts WHERE workspace_id = 1 AND archived = 0 "
+        "AND parent_status = 'pending'",
         "SELECT id FROM cases WHERE workspace_id = 1 AND parent_status = 'pending' "
         "AND archived_at IS NULL ORDER BY created_at DESC, uuid DESC LIMIT 11",
         [](sqlite3_stmt*) {}};
@@ -599,14 +599,15 @@ std::vector<double> RawList(const std::string& path, const ListPlan& plan,
           sqlite3_bind_double(s, 2, high);
         }};
   });
-  // Keyset pages: the rows after the cursor's key, and in the same pass as
-  // the total, how many come before it (the current page number).
+  // Keyset pages: the rows after the cursor's key; the total from the kept
+  // counts, and the page number from the position the caller carries (as
+  // the engine's cursor does).
   for (std::size_t page : {std::size_t{1}, plan.deep_page - 1}) {
     Key key = KeyAt(db, page * 10 - 1);
     probe([key](std::size_t) {
       return RawPageQuery{
-          "SELECT count(*), coalesce(sum((created_at, uuid) > (?1, ?2)), 0) FROM cases "
-          "WHERE workspace_id = 1 AND archived_at IS NULL",
+          "SELECT coalesce(sum(n), 0) FROM case_counts WHERE workspace_id = 1 AND archived = 0 "
+          "AND ?1 IS NOT NULL AND ?2 IS NOT NULL",
           "SELECT id FROM cases WHERE workspace_id = 1 AND archived_at IS NULL AND "
           "(created_at, uuid) < (?1, ?2) ORDER BY created_at DESC, uuid DESC LIMIT 11",
           [key](sqlite3_stmt* s) {

@@ -111,6 +111,28 @@ std::string NormalizedEmail(std::string_view email) {
 
 // ---------------------------------------------------------------- create
 
+TEST_CASE("field values read back exactly, escaped text and every JSON type included") {
+  EngineFixture fx;
+  Case c = fx.MustCreate(R"({"title": "t", "schema": [
+      {"key": "plain", "type": "text", "name": "P", "value": "POL-778"},
+      {"key": "escaped", "type": "text", "name": "E", "value": "a \"quote\", a \\ and\na line"},
+      {"key": "unicode", "type": "text", "name": "U", "value": "\u00e9t\u00e9 \ud83d\ude00"},
+      {"key": "empty", "type": "text", "name": "Z", "value": ""},
+      {"key": "amount", "type": "number", "name": "A", "value": 2450.5},
+      {"key": "flag", "type": "boolean", "name": "F", "value": true},
+      {"key": "blob", "type": "json", "name": "J", "value": {"list": [1, "two", null]}},
+      {"key": "unset", "type": "text", "name": "N"}]})");
+  Case got = testing::MustGet(fx, c.id);
+  REQUIRE(got.schema.size() == c.schema.size());
+  for (std::size_t i = 0; i < got.schema.size(); ++i) {
+    CAPTURE(got.schema[i].key);
+    CHECK(got.schema[i].value == c.schema[i].value);
+  }
+  CHECK(got.schema[1].value == boost::json::value("a \"quote\", a \\ and\na line"));
+  CHECK(got.schema[2].value == boost::json::value("\xC3\xA9t\xC3\xA9 \xF0\x9F\x98\x80"));
+  CHECK(got.schema[3].value == boost::json::value(""));
+}
+
 TEST_CASE("create returns version 1, status draft and timestamps at the clock time") {
   EngineFixture fx;
   Case c = fx.MustCreate(R"({"title": "First"})");
