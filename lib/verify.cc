@@ -173,20 +173,13 @@ void CheckCase(storage::Connection& db, std::int64_t row, const std::string& id,
 
 // The counts list totals come from (schema 6) against the cases.
 void CheckCounts(storage::Connection& db, Problems& problems) {
-  auto describe = [](storage::Stmt& row) {
-    return "workspace row " + row.Text(0) + ", status \"" + row.Text(1) + "\" (" + row.Text(2) +
-           (row.Int(3) != 0 ? "), archived" : "), not archived");
-  };
-  {
-    auto kept = db.Use(sql::kCountsNotInCases);
-    while (kept.Step())
-      problems.Add({}, "case_counts", nullptr, json::value(kept.Int(4)),
-                   "the count kept for " + describe(kept) + " is not the number of its cases");
-  }
-  auto actual = db.Use(sql::kCasesNotInCounts);
-  while (actual.Step())
-    problems.Add({}, "case_counts", json::value(actual.Int(4)), nullptr,
-                 "the count kept for " + describe(actual) + " is missing or wrong");
+  auto differing = db.Use(sql::kCountsDiffering);
+  while (differing.Step())
+    problems.Add({}, "case_counts", json::value(differing.Int(5)), json::value(differing.Int(4)),
+                 "the count kept for workspace row " + differing.Text(0) + ", status \"" +
+                     differing.Text(1) + "\" (" + differing.Text(2) +
+                     (differing.Int(3) != 0 ? "), archived," : "), not archived,") +
+                     " is not the number of its cases");
 }
 
 }  // namespace

@@ -301,17 +301,18 @@ INSERT INTO case_counts (workspace_id, status, parent_status, archived, n)
     FROM cases GROUP BY 1, 2, 3, 4;
 )sql";
 
-// verify: the counts case_counts holds that the cases do not bear out, and
-// the other way round (rows of n = 0 are as good as absent).
-inline constexpr char kCountsNotInCases[] =
-    "SELECT workspace_id, status, parent_status, archived, n FROM case_counts WHERE n <> 0 "
-    "EXCEPT SELECT workspace_id, status, parent_status, archived_at IS NOT NULL, count(*) "
-    "FROM cases GROUP BY 1, 2, 3, 4";
-inline constexpr char kCasesNotInCounts[] =
-    "SELECT workspace_id, status, parent_status, archived_at IS NOT NULL, count(*) "
-    "FROM cases GROUP BY 1, 2, 3, 4 "
-    "EXCEPT SELECT workspace_id, status, parent_status, archived, n FROM case_counts "
-    "WHERE n <> 0";
+// verify: each (workspace, status, archived) whose kept count is not the
+// number of its cases: workspace row, status, parent status, archived, the
+// count kept (0 when absent), the cases counted.
+inline constexpr char kCountsDiffering[] =
+    "SELECT workspace_id, status, parent_status, archived, coalesce(kept.n, 0), "
+    "coalesce(counted.n, 0) "
+    "FROM (SELECT workspace_id, status, parent_status, archived, n FROM case_counts "
+    "      WHERE n <> 0) AS kept "
+    "FULL JOIN (SELECT workspace_id, status, parent_status, archived_at IS NOT NULL AS archived, "
+    "           count(*) AS n FROM cases GROUP BY 1, 2, 3, 4) AS counted "
+    "USING (workspace_id, status, parent_status, archived) "
+    "WHERE coalesce(kept.n, 0) <> coalesce(counted.n, 0)";
 
 // ---- Full-text search upkeep (storage/search.cc) ----
 
