@@ -160,9 +160,9 @@ class Engine {
                                     std::string_view name);
   Result<std::vector<Workspace>> ListWorkspaces() const;
 
-  // Checks the file (integrity_check, foreign_key_check) and replays every
-  // case's history against the stored case, reporting each difference (see
-  // verify.h). Reads one snapshot and changes nothing. With
+  // Checks the file (integrity_check, foreign_key_check, the kept case
+  // counts behind list totals) and replays every case's history against
+  // the stored case, reporting each difference (see verify.h). Reads one snapshot and changes nothing. With
   // options.workspace set, only that workspace's cases are replayed; by
   // default every workspace's are. A damaged file is a report with
   // problems where it can be read, kStorageError where it cannot.

@@ -4,6 +4,8 @@
 // not hold:
 //   - PRAGMA integrity_check: the b-trees, indexes and pages are sound;
 //   - PRAGMA foreign_key_check: every reference points at a row;
+//   - case counts: the counts kept per workspace and status for list
+//     totals are the numbers of cases;
 //   - history: for every case, its events are numbered 1..n without a gap,
 //     the case is at version n, and replaying the events' changes from
 //     nothing rebuilds every recorded member of the stored case.
@@ -32,10 +34,11 @@ struct VerifyProblem {
   std::string case_id;
   // What differs: a member of the case shape ("title", "schema", ...),
   // "version", "history" (events missing, unreadable or malformed),
-  // "integrity_check" or "foreign_key_check".
+  // "integrity_check", "foreign_key_check" or "case_counts".
   std::string member;
-  // For a member: what the history says it should be, and what is stored.
-  // Null when not applicable.
+  // For a member: what the history says it should be, and what is stored
+  // (for case_counts: the number of cases, and the count kept). Null when
+  // not applicable.
   boost::json::value expected;
   boost::json::value actual;
   // For a person, e.g. "stored value differs from the history's".
