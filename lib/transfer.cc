@@ -185,7 +185,7 @@ ImportSummary Engine::Impl::Import(std::istream& ndjson, const ImportOptions& op
       throw Error(e.status().WithFieldPrefix(LinePath(number)));
     }
     if (options.progress && options.progress_every > 0 &&
-        summary.lines() % options.progress_every == 0)
+        summary.cases() % options.progress_every == 0)
       options.progress(summary, lines.bytes_read());
   }
   links.Write(*db_);

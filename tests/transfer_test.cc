@@ -199,7 +199,7 @@ TEST_CASE("import skips blank lines, reads CRLF and a last line without a newlin
 TEST_CASE("import of nothing imports nothing") {
   EngineFixture fx;
   ImportSummary summary = MustImport(fx, "");
-  CHECK(summary.lines() == 0);
+  CHECK(summary.cases() == 0);
 }
 
 TEST_CASE("import refuses a line longer than the JSON limit, naming it") {
@@ -335,7 +335,7 @@ TEST_CASE("import and export report progress") {
   std::vector<std::int64_t> imported;
   std::uint64_t last_bytes = 0;
   import_options.progress = [&](const ImportSummary& so_far, std::uint64_t bytes) {
-    imported.push_back(so_far.lines());
+    imported.push_back(so_far.cases());
     last_bytes = bytes;
   };
   std::istringstream in(ndjson);

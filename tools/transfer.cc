@@ -77,12 +77,12 @@ Output ImportCases(Engine& engine, const Context& ctx, const std::string& file) 
   }
   if (progress.shown())
     options.progress = [&](const ImportSummary& so_far, std::uint64_t bytes) {
-      progress.Show(so_far.lines(), Percent(bytes, size));
+      progress.Show(so_far.cases(), Percent(bytes, size));
     };
   auto summary = engine.Import(*in, options);
   progress.Done();
   if (!summary.ok()) return summary.status();
-  return json::value(json::object{{"imported", summary->lines()},
+  return json::value(json::object{{"imported", summary->cases()},
                       {"created", summary->created},
                       {"restored", summary->restored}});
 }

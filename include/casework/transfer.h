@@ -32,7 +32,7 @@ namespace casework {
 struct ImportSummary {
   std::int64_t created = 0;   // lines that were create payloads
   std::int64_t restored = 0;  // lines that were exported cases
-  std::int64_t lines() const { return created + restored; }
+  std::int64_t cases() const { return created + restored; }
 };
 
 struct ImportOptions {
