@@ -71,6 +71,12 @@ class Db {
   // Commits a write transaction after re-indexing, for full-text search,
   // the cases its triggers noted: the same upkeep as the engine's.
   void CommitWrite() {
+    IndexPending();
+    Exec("COMMIT");
+  }
+
+  // Re-indexes the cases noted so far (full-text search).
+  void IndexPending() {
     sqlite3_stmt* pending = Use("SELECT EXISTS (SELECT 1 FROM case_search_pending)");
     bool any = Row(pending) && sqlite3_column_int(pending, 0) != 0;
     sqlite3_reset(pending);
@@ -84,7 +90,6 @@ class Db {
                "FROM case_search_pending p JOIN cases c ON c.id = p.case_id"));
       Done(Use("DELETE FROM case_search_pending"));
     }
-    Exec("COMMIT");
   }
 
  private:
@@ -359,7 +364,7 @@ double RawImport(const std::string& path, const std::string& ndjson, const RawOp
   for (std::string line; std::getline(in, line);) {
     if (line.empty()) continue;
     CreateOne(db, ids, SpecFromPayload(json::parse(line).as_object()));
-    ++count;
+    if (++count % 1000 == 0) db.IndexPending();  // as Engine::Import does
   }
   db.CommitWrite();
   return PerSecond(count, start);

@@ -35,19 +35,27 @@ std::optional<std::string> UuidTextAt(const Stmt& row, int column) {
 }
 
 // Stored JSON is ours, so a parse failure means a damaged file.
-json::value ParseStored(const std::string& text) {
+json::value ParseStored(std::string_view text) {
   json::error_code ec;
   json::value value = json::parse(text, ec);
   if (ec) throw Error(Status::StorageError("damaged JSON in the database: " + ec.message()));
   return value;
 }
 
+// A stored object (metadata, step data), most often {}.
+json::object ParseStoredObject(std::string_view text) {
+  if (text == "{}") return {};
+  json::value value = ParseStored(text);
+  if (!value.is_object()) throw Error(Status::StorageError("damaged JSON in the database: not an object"));
+  return std::move(value.get_object());
+}
+
 // A field value: most are strings with nothing escaped in them, which need
 // no parser (a page of ten cases reads a hundred values).
-json::value ParseStoredValue(const std::string& text) {
+json::value ParseStoredValue(std::string_view text) {
   const std::size_t n = text.size();
   if (n >= 2 && text.front() == '"' && text.find_first_of("\"\\", 1) == n - 1)
-    return json::string(std::string_view(text).substr(1, n - 2));
+    return json::string(text.substr(1, n - 2));
   return ParseStored(text);
 }
 
@@ -59,16 +67,16 @@ void ReadRecord(Stmt& row, Case& c) {
   c.locale = row.OptionalText(5);
   c.reference = row.OptionalText(6);
   c.status = row.Text(7);
-  c.parent_status = ParentStatusFromName(row.Text(8)).value_or(ParentStatus::kDraft);
-  c.waiting_for = WaitingForFromName(row.Text(9)).value_or(WaitingFor::kNone);
-  if (auto p = row.OptionalText(10)) c.priority = PriorityFromName(*p);
+  c.parent_status = ParentStatusFromName(row.View(8)).value_or(ParentStatus::kDraft);
+  c.waiting_for = WaitingForFromName(row.View(9)).value_or(WaitingFor::kNone);
+  if (!row.IsNull(10)) c.priority = PriorityFromName(row.View(10));
   if (!row.IsNull(11))
     c.owner = User{UuidToString(row.UuidAt(11)), row.Text(12), row.OptionalText(13),
                    row.OptionalText(14)};
   c.template_id = UuidTextAt(row, 15);
-  c.metadata = ParseStored(row.Text(16)).as_object();
-  c.closure_conditions =
-      json::value_to<std::vector<ClosureCondition>>(ParseStored(row.Text(17)));
+  c.metadata = ParseStoredObject(row.View(16));
+  if (std::string_view conditions = row.View(17); conditions != "[]")
+    c.closure_conditions = json::value_to<std::vector<ClosureCondition>>(ParseStored(conditions));
   c.created_at = FromMillis(row.Int(18));
   c.updated_at = FromMillis(row.Int(19));
   c.opened_at = TimeAt(row, 20);
@@ -81,12 +89,12 @@ void ReadRecord(Stmt& row, Case& c) {
 Field ReadField(Stmt& row) {
   Field f;
   f.key = row.Text(0);
-  f.type = FieldTypeFromName(row.Text(1)).value_or(FieldType::kJson);
+  f.type = FieldTypeFromName(row.View(1)).value_or(FieldType::kJson);
   f.name = row.Text(2);
-  f.value = ParseStoredValue(row.Text(3));
+  f.value = ParseStoredValue(row.View(3));
   f.required = row.Int(4) != 0;
-  if (auto options = row.OptionalText(5))
-    f.options = json::value_to<std::vector<std::string>>(ParseStored(*options));
+  if (!row.IsNull(5))
+    f.options = json::value_to<std::vector<std::string>>(ParseStored(row.View(5)));
   return f;
 }
 
@@ -94,8 +102,8 @@ Step ReadStep(Stmt& row) {
   Step s;
   s.id = row.Text(0);
   s.title = row.Text(1);
-  s.status = StepStatusFromName(row.Text(2)).value_or(StepStatus::kTodo);
-  s.data = ParseStored(row.Text(3)).as_object();
+  s.status = StepStatusFromName(row.View(2)).value_or(StepStatus::kTodo);
+  s.data = ParseStoredObject(row.View(3));
   return s;
 }
 

@@ -12,6 +12,7 @@
 #include "engine_impl.h"
 #include "json/case_text.h"
 #include "json/decode.h"
+#include "storage/search.h"
 #include "storage/sql.h"
 
 namespace casework {
@@ -150,6 +151,8 @@ class LinkBook {
   std::vector<ListedLink> links_;
 };
 
+constexpr std::int64_t kIndexEvery = 1000;
+
 }  // namespace
 
 ImportSummary Engine::Impl::Import(std::istream& ndjson, const ImportOptions& options) {
@@ -184,6 +187,10 @@ ImportSummary Engine::Impl::Import(std::istream& ndjson, const ImportOptions& op
     } catch (const Error& e) {
       throw Error(e.status().WithFieldPrefix(LinePath(number)));
     }
+    // The full-text index of a thousand cases at a time: indexing a
+    // whole import at its commit holds every pending case's terms in
+    // memory at once, and memory would grow with the import.
+    if (summary.cases() % kIndexEvery == 0) storage::IndexPendingCases(*db_);
     if (options.progress && options.progress_every > 0 &&
         summary.cases() % options.progress_every == 0)
       options.progress(summary, lines.bytes_read());

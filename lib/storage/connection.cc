@@ -72,10 +72,13 @@ int Stmt::Type(int column) const { return sqlite3_column_type(handle(), column);
 std::int64_t Stmt::Int(int column) const { return sqlite3_column_int64(handle(), column); }
 double Stmt::Double(int column) const { return sqlite3_column_double(handle(), column); }
 
-std::string Stmt::Text(int column) const {
+std::string Stmt::Text(int column) const { return std::string(View(column)); }
+
+std::string_view Stmt::View(int column) const {
   const unsigned char* text = sqlite3_column_text(handle(), column);
   int size = sqlite3_column_bytes(handle(), column);
-  return text ? std::string(reinterpret_cast<const char*>(text), size) : std::string();
+  if (text == nullptr) return {};
+  return {reinterpret_cast<const char*>(text), static_cast<std::size_t>(size)};
 }
 
 std::optional<std::string> Stmt::OptionalText(int column) const {

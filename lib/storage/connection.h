@@ -59,6 +59,8 @@ class Stmt {
   std::int64_t Int(int column) const;
   double Double(int column) const;
   std::string Text(int column) const;
+  // The text without a copy: valid until the next Step or the Stmt's end.
+  std::string_view View(int column) const;
   std::optional<std::string> OptionalText(int column) const;
   std::optional<std::int64_t> OptionalInt(int column) const;
   Uuid UuidAt(int column) const;
