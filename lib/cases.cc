@@ -119,9 +119,9 @@ std::vector<std::string> Engine::Impl::CreateMany(std::span<const CaseDraft> dra
   return ids;
 }
 
-Case Engine::Impl::Insert(const CaseDraft& input, const WriteOptions& options,
+Case Engine::Impl::Insert(CaseDraft input, const WriteOptions& options,
                           const Restored* restored) {
-  CaseDraft draft = ValidateDraft(input, formulas_);
+  CaseDraft draft = ValidateDraft(std::move(input), formulas_);
   if (draft.linked_cases && restored == nullptr)
     throw Error(Status::ValidationFailed("linked_cases", "cases are linked after creation"));
   if (restored != nullptr && FindCaseInAnyWorkspace(*db_, restored->id))

@@ -104,7 +104,8 @@ class Engine::Impl {
                      const std::optional<WorkspaceSelector>& selector = std::nullopt);
   // Create inside the caller's transaction; with `restored`, the case an
   // import restores (its id, times and links kept, no template applied).
-  Case Insert(const CaseDraft& input, const WriteOptions& options,
+  // Takes the draft by value: an import hands over the one it decoded.
+  Case Insert(CaseDraft input, const WriteOptions& options,
               const Restored* restored = nullptr);
   Target Open(std::string_view id, const WriteOptions& options,
               const std::optional<WorkspaceSelector>& selector = std::nullopt);

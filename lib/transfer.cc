@@ -174,14 +174,14 @@ ImportSummary Engine::Impl::Import(std::istream& ndjson, const ImportOptions& op
       if (!reader.Has("id")) {
         auto draft = DraftFromJson(*parsed, DraftKind::kCreate);
         if (!draft.ok()) throw Error(draft.status());
-        Insert(*draft, options.write);
+        Insert(std::move(*draft), options.write);
         ++summary.created;
       } else {
         Restored kept = DecodeRestored(reader);
         auto draft = DraftFromJson(*parsed, DraftKind::kReplace);
         if (!draft.ok()) throw Error(draft.status());
         if (draft->linked_cases) draft->linked_cases = links.Note(kept.id, *draft->linked_cases, number);
-        Insert(*draft, options.write, &kept);
+        Insert(std::move(*draft), options.write, &kept);
         ++summary.restored;
       }
     } catch (const Error& e) {
