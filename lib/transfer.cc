@@ -119,11 +119,11 @@ class LinkBook {
       auto to = UuidFromString(ids[i]);
       if (!to) Fail(path, "must be a case id");
       if (*to == from) Fail(path, "a case cannot be linked to itself");
+      if (std::find(targets.begin(), targets.end(), *to) != targets.end()) continue;  // listed twice
       links_.push_back({from, *to, line, i});
       targets.push_back(*to);
     }
     std::sort(targets.begin(), targets.end());
-    targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
     std::vector<std::string> canonical;
     for (const Uuid& t : targets) canonical.push_back(UuidToString(t));
     return canonical;

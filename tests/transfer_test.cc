@@ -1,5 +1,6 @@
 // NDJSON import and export (casework/transfer.h), through the engine and the
 // command-line program.
+#include <cctype>
 #include <sstream>
 
 #include <doctest/doctest.h>
@@ -221,6 +222,25 @@ TEST_CASE("a restored id already in the database is refused") {
   CHECK(again.status().code() == Code::kValidationFailed);
   CHECK(again.status().field() == "line[1].id");
   CHECK(CountCases(fx) == 1);
+}
+
+TEST_CASE("a link listed twice, in any case of letters, is one link") {
+  EngineFixture source;
+  Case a = source.MustCreate(R"({"title": "a"})");
+  Case b = source.MustCreate(R"({"title": "b"})");
+  REQUIRE(source.engine->Link(a.id, b.id).ok());
+  auto lines = Lines(MustExport(source));
+  std::string upper = b.id;
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  lines[0]["linked_cases"] = json::array{b.id, upper};
+  std::string ndjson = json::serialize(lines[0]) + "\n" + json::serialize(lines[1]) + "\n";
+  EngineFixture target;
+  MustImport(target, ndjson);
+  CHECK(MustGet(target, a.id).linked_cases == std::vector<std::string>{b.id});
+  CHECK(MustGet(target, b.id).linked_cases == std::vector<std::string>{a.id});
+  auto report = target.engine->Verify();
+  REQUIRE(report.ok());
+  CHECK(report->clean());
 }
 
 TEST_CASE("a link that only one restored case lists is refused, naming where it is listed") {
