@@ -1,10 +1,5 @@
 #include "case_store.h"
 
-#include <algorithm>
-#include <charconv>
-#include <span>
-#include <utility>
-
 #include <boost/json.hpp>
 
 #include "casework/json.h"
@@ -131,95 +126,50 @@ std::optional<CaseKey> FindCase(storage::Connection& db, std::int64_t workspace,
   return CaseKey{find.Int(0), find.Int(1)};
 }
 
-namespace {
-
-// The rows as a JSON array, the ?1 of the kSelect* statements.
-std::string RowList(std::span<const std::int64_t> rows) {
-  std::string list = "[";
-  char number[24];
-  for (std::int64_t row : rows) {
-    if (list.size() > 1) list += ',';
-    auto [end, ec] = std::to_chars(number, number + sizeof number, row);
-    list.append(number, end);
-  }
-  return list += ']';
-}
-
-// The case of each row, found by row: the rows of a statement come in
-// their own order.
-class CasesByRow {
- public:
-  CasesByRow(std::span<const std::int64_t> rows, std::vector<Case>& cases) : cases_(cases) {
-    for (std::size_t i = 0; i < rows.size(); ++i) index_.emplace_back(rows[i], i);
-    std::sort(index_.begin(), index_.end());
-  }
-
-  Case& At(std::int64_t row) {
-    auto it = std::lower_bound(index_.begin(), index_.end(), std::pair{row, std::size_t{0}});
-    if (it == index_.end() || it->first != row) throw Error(Status::StorageError("a case row out of place"));
-    return cases_[it->second];
-  }
-
- private:
-  std::vector<Case>& cases_;
-  std::vector<std::pair<std::int64_t, std::size_t>> index_;
-};
-
-}  // namespace
-
-std::vector<Case> LoadCases(storage::Connection& db, std::span<const std::int64_t> rows) {
-  std::vector<Case> cases(rows.size());
-  if (rows.empty()) return cases;
-  const std::string list = RowList(rows);
-  CasesByRow by_row(rows, cases);
+Case LoadCase(storage::Connection& db, std::int64_t row) {
+  Case c;
   {
-    auto q = db.Use(sql::kSelectCases);
-    q.Bind(1, list);
-    std::size_t found = 0;
-    for (; q.Step(); ++found) ReadRecord(q, by_row.At(q.Int(25)));
-    if (found != rows.size()) throw Error(Status::NotFound("case row vanished"));
+    auto record = db.Use(sql::kSelectCase);
+    record.Bind(1, row);
+    if (!record.Step()) throw Error(Status::NotFound("case row vanished"));
+    ReadRecord(record, c);
   }
   {
     auto q = db.Use(sql::kSelectAssignees);
-    q.Bind(1, list);
+    q.Bind(1, row);
     while (q.Step())
-      by_row.At(q.Int(4)).assignees.push_back(
+      c.assignees.push_back(
           {UuidToString(q.UuidAt(0)), q.Text(1), q.OptionalText(2), q.OptionalText(3)});
   }
   {
     auto q = db.Use(sql::kSelectTags);
-    q.Bind(1, list);
-    while (q.Step()) by_row.At(q.Int(1)).tags.push_back(q.Text(0));
+    q.Bind(1, row);
+    while (q.Step()) c.tags.push_back(q.Text(0));
   }
   {
     auto q = db.Use(sql::kSelectContacts);
-    q.Bind(1, list);
+    q.Bind(1, row);
     while (q.Step())
-      by_row.At(q.Int(7)).contacts.push_back({UuidToString(q.UuidAt(0)), q.Text(1),
-                                              q.OptionalText(2), q.OptionalText(3),
-                                              q.OptionalText(4), q.OptionalText(5),
-                                              q.OptionalText(6)});
+      c.contacts.push_back({UuidToString(q.UuidAt(0)), q.Text(1), q.OptionalText(2),
+                            q.OptionalText(3), q.OptionalText(4), q.OptionalText(5),
+                            q.OptionalText(6)});
   }
   {
     auto q = db.Use(sql::kSelectFields);
-    q.Bind(1, list);
-    while (q.Step()) by_row.At(q.Int(6)).schema.push_back(ReadField(q));
+    q.Bind(1, row);
+    while (q.Step()) c.schema.push_back(ReadField(q));
   }
   {
     auto q = db.Use(sql::kSelectSteps);
-    q.Bind(1, list);
-    while (q.Step()) by_row.At(q.Int(4)).steps.push_back(ReadStep(q));
+    q.Bind(1, row);
+    while (q.Step()) c.steps.push_back(ReadStep(q));
   }
   {
     auto q = db.Use(sql::kSelectLinks);
-    q.Bind(1, list);
-    while (q.Step()) by_row.At(q.Int(1)).linked_cases.push_back(UuidToString(q.UuidAt(0)));
+    q.Bind(1, row);
+    while (q.Step()) c.linked_cases.push_back(UuidToString(q.UuidAt(0)));
   }
-  return cases;
-}
-
-Case LoadCase(storage::Connection& db, std::int64_t row) {
-  return std::move(LoadCases(db, std::span(&row, 1)).front());
+  return c;
 }
 
 std::optional<std::int64_t> FindCaseInAnyWorkspace(storage::Connection& db, const Uuid& id) {

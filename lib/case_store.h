@@ -7,7 +7,6 @@
 
 #include <cstdint>
 #include <optional>
-#include <span>
 #include <string>
 #include <vector>
 
@@ -30,11 +29,6 @@ std::optional<CaseKey> FindCase(storage::Connection& db, std::int64_t workspace,
 
 // The whole case at `row`.
 Case LoadCase(storage::Connection& db, std::int64_t row);
-
-// The whole cases at `rows` (distinct), in that order: each table is read
-// once for all of them, seven statements for a page rather than seven a
-// case.
-std::vector<Case> LoadCases(storage::Connection& db, std::span<const std::int64_t> rows);
 
 // The columns of the cases row that create, replace and patch set.
 struct CaseRecord {

@@ -1459,10 +1459,8 @@ CasePage Engine::Impl::List(const ListQuery& query, const ReadOptions& options) 
     page.next_cursor = EncodeCursor(plan.sort, rows.back().key, rows.back().id,
                                     before + plan.page_size);
   }
-  std::vector<std::int64_t> page_rows;
-  page_rows.reserve(rows.size());
-  for (const Row& row : rows) page_rows.push_back(row.row);
-  page.cases = LoadCases(*db_, page_rows);
+  page.cases.reserve(rows.size());
+  for (const Row& row : rows) page.cases.push_back(LoadCase(*db_, row.row));
   return page;
 }
 

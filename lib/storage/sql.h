@@ -405,37 +405,31 @@ inline constexpr char kSetStatus[] =
     "last_transition_uuid = ?6, updated_at = ?7, version = version + 1 "
     "WHERE id = ?1 AND version = ?2";
 
-// Whole cases: ?1 is a JSON array of case rows ("[12,40,41]"), so that one
-// statement reads each table for a whole list page. The case row comes
-// last in every result; child rows come in their order within each case.
-inline constexpr char kSelectCases[] =
+inline constexpr char kSelectCase[] =
     "SELECT c.uuid, w.uuid, w.slug, c.title, c.description, c.locale, c.reference, "
     "c.status, c.parent_status, c.waiting_for, c.priority, u.uuid, u.email, u.given_name, "
     "u.family_name, c.template_uuid, c.metadata, c.closure_conditions, c.created_at, "
     "c.updated_at, c.opened_at, c.resolved_at, c.archived_at, c.version, "
-    "c.last_transition_uuid, c.id "
+    "c.last_transition_uuid "
     "FROM cases c JOIN workspaces w ON w.id = c.workspace_id "
-    "LEFT JOIN users u ON u.id = c.owner_id WHERE c.id IN (SELECT value FROM json_each(?1))";
+    "LEFT JOIN users u ON u.id = c.owner_id WHERE c.id = ?1";
 inline constexpr char kSelectAssignees[] =
-    "SELECT u.uuid, u.email, u.given_name, u.family_name, a.case_id "
+    "SELECT u.uuid, u.email, u.given_name, u.family_name "
     "FROM case_assignees a JOIN users u ON u.id = a.user_id "
-    "WHERE a.case_id IN (SELECT value FROM json_each(?1)) ORDER BY a.case_id, a.position";
-inline constexpr char kSelectTags[] =
-    "SELECT tag, case_id FROM case_tags WHERE case_id IN (SELECT value FROM json_each(?1)) "
-    "ORDER BY case_id, tag";
+    "WHERE a.case_id = ?1 ORDER BY a.position";
+inline constexpr char kSelectTags[] = "SELECT tag FROM case_tags WHERE case_id = ?1 ORDER BY tag";
 inline constexpr char kSelectContacts[] =
-    "SELECT ct.uuid, cc.key, ct.email, ct.name, ct.given_name, ct.family_name, ct.phone, "
-    "cc.case_id FROM case_contacts cc JOIN contacts ct ON ct.id = cc.contact_id "
-    "WHERE cc.case_id IN (SELECT value FROM json_each(?1)) ORDER BY cc.case_id, cc.position";
+    "SELECT ct.uuid, cc.key, ct.email, ct.name, ct.given_name, ct.family_name, ct.phone "
+    "FROM case_contacts cc JOIN contacts ct ON ct.id = cc.contact_id "
+    "WHERE cc.case_id = ?1 ORDER BY cc.position";
 inline constexpr char kSelectFields[] =
-    "SELECT key, type, name, value, required, options, case_id FROM case_fields "
-    "WHERE case_id IN (SELECT value FROM json_each(?1)) ORDER BY case_id, position";
+    "SELECT key, type, name, value, required, options FROM case_fields "
+    "WHERE case_id = ?1 ORDER BY position";
 inline constexpr char kSelectSteps[] =
-    "SELECT step_id, title, status, data, case_id FROM case_steps "
-    "WHERE case_id IN (SELECT value FROM json_each(?1)) ORDER BY case_id, position";
+    "SELECT step_id, title, status, data FROM case_steps WHERE case_id = ?1 ORDER BY position";
 inline constexpr char kSelectLinks[] =
-    "SELECT o.uuid, l.case_id FROM case_links l JOIN cases o ON o.id = l.other_id "
-    "WHERE l.case_id IN (SELECT value FROM json_each(?1)) ORDER BY l.case_id, o.uuid";
+    "SELECT o.uuid FROM case_links l JOIN cases o ON o.id = l.other_id "
+    "WHERE l.case_id = ?1 ORDER BY o.uuid";
 
 inline constexpr char kDeleteAssignees[] = "DELETE FROM case_assignees WHERE case_id = ?1";
 inline constexpr char kDeleteTags[] = "DELETE FROM case_tags WHERE case_id = ?1";
