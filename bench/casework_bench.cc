@@ -1,6 +1,7 @@
 // casework-bench: how much casework costs on top of SQLite.
 //
 //   casework-bench [--workloads bulk_create,get,...] [--n N] [--repeat K] [--quick] [--dir DIR]
+//                  [--reuse-base]
 //
 // Every workload runs twice on the same schema and data, in separate child
 // processes: once through the engine, once as hand-written prepared
@@ -47,6 +48,7 @@ struct Config {
   fs::path dir;
   bool quick = false;
   int repeat = 1;  // runs of each side, alternating; medians reported
+  bool reuse_base = false;  // keep the base of an earlier run in dir
 };
 
 [[noreturn]] void Die(const std::string& what) {
@@ -301,9 +303,31 @@ struct Base {
 
 constexpr std::size_t kIdSample = 20000;
 
+std::vector<std::string> ReadIds(const fs::path& file) {
+  std::vector<std::string> ids;
+  std::FILE* in = std::fopen(file.c_str(), "r");
+  if (!in) Die("cannot read " + file.string());
+  char line[64];
+  while (std::fgets(line, sizeof line, in)) ids.emplace_back(line, std::strcspn(line, "\n"));
+  std::fclose(in);
+  return ids;
+}
+
+// With --reuse-base, the base an earlier run left in --dir, if it was
+// made for the same n (base.n says which): a million cases take a while.
+bool ReusableBase(const Config& config) {
+  if (!config.reuse_base) return false;
+  std::ifstream stamp(config.dir / "base.n");
+  std::size_t n = 0;
+  return stamp >> n && n == config.n && fs::exists(config.dir / "base.db") &&
+         fs::exists(config.dir / "base.ids");
+}
+
 Base MakeBase(const Config& config) {
-  Base base{FreshDatabase(config, "base.db"), {}};
   fs::path ids_file = config.dir / "base.ids";
+  if (ReusableBase(config)) return {config.dir / "base.db", ReadIds(ids_file)};
+  Base base{FreshDatabase(config, "base.db"), {}};
+  fs::remove(config.dir / "base.n");
   // Made in a child, so that the parent (and every later child) stays small.
   InChild([&] {
     auto engine = OpenEngine(base.path, Durability::kNormal);
@@ -321,11 +345,8 @@ Base MakeBase(const Config& config) {
     std::fclose(out);
     return std::vector<double>{};
   });  // closing the engine checkpoints the WAL into the file
-  std::FILE* in = std::fopen(ids_file.c_str(), "r");
-  if (!in) Die("cannot read " + ids_file.string());
-  char line[64];
-  while (std::fgets(line, sizeof line, in)) base.ids.emplace_back(line, std::strcspn(line, "\n"));
-  std::fclose(in);
+  std::ofstream(config.dir / "base.n") << config.n << '\n';
+  base.ids = ReadIds(ids_file);
   return base;
 }
 
@@ -519,8 +540,11 @@ Config ParseArgs(int argc, char** argv) {
       if (config.repeat < 1 || config.repeat > 99) Die("--repeat must be 1 to 99");
     } else if (arg == "--dir") {
       config.dir = next();
+    } else if (arg == "--reuse-base") {
+      config.reuse_base = true;
     } else if (arg == "--help") {
-      std::printf("usage: casework-bench [--workloads a,b] [--n N] [--repeat K] [--quick] [--dir DIR]\n"
+      std::printf("usage: casework-bench [--workloads a,b] [--n N] [--repeat K] [--quick] [--dir DIR]"
+                  " [--reuse-base]\n"
                   "workloads: bulk_create durable_create get update_data transition list import\n");
       std::exit(0);
     } else {
