@@ -380,9 +380,10 @@ inline constexpr char kInsertCase[] =
     "?18, ?19, 1, ?21, ?20)";
 inline constexpr char kFindCaseInAnyWorkspace[] = "SELECT id FROM cases WHERE uuid = ?1";
 
-// Export: every case of a workspace, oldest first (cases_by_created, no sort).
+// Export: every case of a workspace, oldest first (cases_list_created, no
+// sort), and how many there are (from the kept counts).
 inline constexpr char kCountWorkspaceCases[] =
-    "SELECT count(*) FROM cases WHERE workspace_id = ?1";
+    "SELECT coalesce(sum(n), 0) FROM case_counts WHERE workspace_id = ?1";
 inline constexpr char kSelectWorkspaceCaseRows[] =
     "SELECT id FROM cases WHERE workspace_id = ?1 ORDER BY created_at, id";
 
