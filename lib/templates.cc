@@ -40,13 +40,7 @@ Template ReadTemplate(storage::Stmt& q) {
   t.id = UuidToString(q.UuidAt(1));
   t.workspace = {UuidToString(q.UuidAt(2)), q.Text(3)};
   t.name = q.Text(4);
-  t.statuses = std::move(d.statuses);
-  t.initial_status = std::move(d.initial_status);
-  t.transitions = std::move(d.transitions);
-  t.schema = std::move(d.schema);
-  t.steps = std::move(d.steps);
-  t.closure_conditions = std::move(d.closure_conditions);
-  t.priority = d.priority;
+  MoveDefinition(std::move(d), t);
   t.version = q.Int(5);
   t.created_at = FromMillis(q.Int(6));
   t.updated_at = FromMillis(q.Int(7));
@@ -130,6 +124,16 @@ std::optional<Workflow> CaseWorkflow(storage::Connection& db, std::int64_t case_
   if (!q.Step()) return std::nullopt;
   TemplateDraft d = ParseDefinition(q.Text(0));
   return Workflow{std::move(d.statuses), std::move(d.initial_status), std::move(d.transitions)};
+}
+
+void MoveDefinition(TemplateDraft&& draft, Template& t) {
+  t.statuses = std::move(draft.statuses);
+  t.initial_status = std::move(draft.initial_status);
+  t.transitions = std::move(draft.transitions);
+  t.schema = std::move(draft.schema);
+  t.steps = std::move(draft.steps);
+  t.closure_conditions = std::move(draft.closure_conditions);
+  t.priority = draft.priority;
 }
 
 Workflow WorkflowOf(const Template& t) { return {t.statuses, t.initial_status, t.transitions}; }

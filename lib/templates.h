@@ -43,6 +43,11 @@ std::optional<Workflow> CaseWorkflow(storage::Connection& db, std::int64_t case_
 
 Workflow WorkflowOf(const Template& t);
 
+// Moves what `draft` defines (statuses, initial status, transitions,
+// schema, steps, closure conditions, priority) into `t`; its name and
+// workspace are left to the caller.
+void MoveDefinition(TemplateDraft&& draft, Template& t);
+
 // A create draft completed from its template: the template's schema with
 // the request's fields added (a request field replaces the template's field
 // of the same key), the template's steps then the request's, the template's

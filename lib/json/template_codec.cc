@@ -4,6 +4,7 @@
 
 #include "casework/json.h"
 #include "json/decode.h"
+#include "templates.h"
 
 namespace casework {
 namespace json = boost::json;
@@ -113,13 +114,7 @@ Template tag_invoke(json::value_to_tag<Template>, const json::value& v) {
   if (draft.workspace)
     t.workspace = {draft.workspace->id.value_or(""), draft.workspace->slug.value_or("")};
   t.name = std::move(draft.name);
-  t.statuses = std::move(draft.statuses);
-  t.initial_status = std::move(draft.initial_status);
-  t.transitions = std::move(draft.transitions);
-  t.schema = std::move(draft.schema);
-  t.steps = std::move(draft.steps);
-  t.closure_conditions = std::move(draft.closure_conditions);
-  t.priority = draft.priority;
+  MoveDefinition(std::move(draft), t);
   t.version = r.RequiredInt("version");
   t.created_at = r.RequiredTimestamp("created_at");
   t.updated_at = r.RequiredTimestamp("updated_at");
