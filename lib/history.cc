@@ -66,15 +66,16 @@ std::vector<Change> DiffSnapshots(const json::object& before, const json::object
 
 namespace {
 
-// One {"path", "before", "after"} object of the stored changes array.
-void AppendChange(std::string_view path, const json::value& before, const json::value& after,
+// One {"path", "before", "after"} object of the stored changes array,
+// `before` and `after` being JSON text.
+void AppendChange(std::string_view path, std::string_view before, std::string_view after,
                   std::string& out) {
   out += out.size() > 1 ? ",{\"path\":" : "{\"path\":";
   AppendJsonString(path, out);
   out += ",\"before\":";
-  AppendJsonText(before, out);
+  out += before;
   out += ",\"after\":";
-  AppendJsonText(after, out);
+  out += after;
   out += '}';
 }
 
@@ -112,12 +113,7 @@ void AppendCreatedEvent(WriteContext& ctx, std::int64_t case_row, std::string_vi
   // no DOM in between (json/case_text.h).
   std::string changes = "[";
   ForEachCaseMemberText(c, [&](std::string_view member, std::string_view json) {
-    if (IsUnrecorded(member)) return;
-    changes += changes.size() > 1 ? ",{\"path\":" : "{\"path\":";
-    AppendJsonString(member, changes);
-    changes += ",\"before\":null,\"after\":";
-    changes += json;
-    changes += '}';
+    if (!IsUnrecorded(member)) AppendChange(member, "null", json, changes);
   });
   changes += ']';
   InsertEvent(ctx, case_row, 1, actor, "created", changes, details);
@@ -132,8 +128,14 @@ void AppendEvent(WriteContext& ctx, std::int64_t case_row, std::string_view acto
     next.Bind(1, case_row);
     if (next.Step()) seq = next.Int(0);
   }
-  std::string text = "[";
-  for (const auto& change : changes) AppendChange(change.path, change.before, change.after, text);
+  std::string text = "[", before, after;
+  for (const auto& change : changes) {
+    before.clear();
+    after.clear();
+    AppendJsonText(change.before, before);
+    AppendJsonText(change.after, after);
+    AppendChange(change.path, before, after, text);
+  }
   text += ']';
   InsertEvent(ctx, case_row, seq, actor, kind, text, details);
 }
