@@ -1233,9 +1233,12 @@ std::optional<SqlText> CountedTotal(const ListQuery& query, const std::vector<Co
   if (query.filter || search) return std::nullopt;
   Sql sql = Sql(ls::kSelectCounted).Bind(WorkspaceParam{});
   sql.Add(ls::kCountedArchived).Bind(std::int64_t{query.archived ? 1 : 0});
-  for (const Conjunct& c : conjuncts) {
-    if (!c.leaf) continue;
-    const Leaf& leaf = *c.leaf;
+  for (std::size_t i = 0; i < conjuncts.size(); ++i) {
+    if (!conjuncts[i].leaf) {
+      if (i != 0) return std::nullopt;  // not the archived scope: not in the counts
+      continue;
+    }
+    const Leaf& leaf = *conjuncts[i].leaf;
     const std::string_view name = leaf.field.spec->name;
     if ((name != "status" && name != "parent_status") || leaf.op != Op::kEq || leaf.null ||
         leaf.values.size() != 1)
@@ -1348,7 +1351,6 @@ CompiledList CompileList(const ListQuery& query) {
 
   // count
   if (cursor) plan.cursor_position = cursor->position;
-  auto counted = CountedTotal(query, conjuncts, plan.search);
   if (cursor && !cursor->position) {
     plan.count = Sql(ls::kSelectCountAndBefore)
                      .Add(AfterCursor(key, sort, *cursor))
@@ -1357,7 +1359,7 @@ CompiledList CompileList(const ListQuery& query) {
                      .Add(ls::kWhere)
                      .Add(where)
                      .Done();
-  } else if (counted) {
+  } else if (auto counted = CountedTotal(query, conjuncts, plan.search)) {
     plan.count = std::move(*counted);
   } else {
     plan.count = Sql(ls::kSelectCount).Add(ls::kWhere).Add(where).Done();
@@ -1429,7 +1431,9 @@ CasePage Engine::Impl::List(const ListQuery& query, const ReadOptions& options) 
   CasePage page;
   ListMeta& meta = page.meta;
   meta.page_size = plan.page_size;
-  std::int64_t before = 0;
+  // The rows before the page: the offset, or what the cursor carries (or,
+  // from a cursor without it, the count below).
+  std::int64_t before = plan.after_cursor ? plan.cursor_position.value_or(0) : plan.offset;
   {
     auto count = db_->UseDynamic(plan.count.sql);
     BindAll(count, plan.count.params, workspace);
@@ -1438,8 +1442,6 @@ CasePage Engine::Impl::List(const ListQuery& query, const ReadOptions& options) 
       if (plan.after_cursor && !plan.cursor_position) before = count.Int(1);
     }
   }
-  if (plan.cursor_position) before = *plan.cursor_position;
-  if (!plan.after_cursor) before = plan.offset;
   meta.total_pages = meta.total_count / plan.page_size + (meta.total_count % plan.page_size != 0);
   meta.current_page = plan.after_cursor ? before / plan.page_size + 1 : plan.page_number;
 

@@ -3,6 +3,7 @@
 #include <array>
 #include <cstring>
 #include <istream>
+#include <optional>
 #include <ostream>
 #include <tuple>
 
@@ -170,20 +171,16 @@ ImportSummary Engine::Impl::Import(std::istream& ndjson, const ImportOptions& op
       if (IsBlank(line)) continue;
       auto parsed = ParseJson(line, limits);
       if (!parsed.ok()) throw Error(parsed.status());
+      // An exported case has its id; a create payload has none.
       ObjectReader reader(*parsed, "");
-      if (!reader.Has("id")) {
-        auto draft = DraftFromJson(*parsed, DraftKind::kCreate);
-        if (!draft.ok()) throw Error(draft.status());
-        Insert(std::move(*draft), options.write);
-        ++summary.created;
-      } else {
-        Restored kept = DecodeRestored(reader);
-        auto draft = DraftFromJson(*parsed, DraftKind::kReplace);
-        if (!draft.ok()) throw Error(draft.status());
-        if (draft->linked_cases) draft->linked_cases = links.Note(kept.id, *draft->linked_cases, number);
-        Insert(std::move(*draft), options.write, &kept);
-        ++summary.restored;
-      }
+      std::optional<Restored> kept;
+      if (reader.Has("id")) kept = DecodeRestored(reader);
+      auto draft = DraftFromJson(*parsed, kept ? DraftKind::kReplace : DraftKind::kCreate);
+      if (!draft.ok()) throw Error(draft.status());
+      if (kept && draft->linked_cases)
+        draft->linked_cases = links.Note(kept->id, *draft->linked_cases, number);
+      Insert(std::move(*draft), options.write, kept ? &*kept : nullptr);
+      ++(kept ? summary.restored : summary.created);
     } catch (const Error& e) {
       throw Error(e.status().WithFieldPrefix(LinePath(number)));
     }
