@@ -19,16 +19,6 @@ namespace {
 
 namespace json = boost::json;
 
-// How messages name an input: its path, or "stdin" for "-".
-std::string InputName(const std::string& file) {
-  return file == "-" ? "stdin" : file;
-}
-
-Status Unreadable(const std::string& file, int error) {
-  return Status::ValidationFailed(
-      InputName(file), "cannot read " + InputName(file) + ": " + std::strerror(error));
-}
-
 // Reads all of `file` ("-" is stdin), but never much more than `limit`
 // bytes: a larger input is refused without holding it all in memory.
 Result<std::string> ReadText(const std::string& file, std::size_t limit) {
@@ -100,6 +90,13 @@ void PrintError(const json::value& error) {
 }
 
 }  // namespace
+
+std::string InputName(const std::string& file) { return file == "-" ? "stdin" : file; }
+
+Status Unreadable(const std::string& file, int error) {
+  return Status::ValidationFailed(
+      InputName(file), "cannot read " + InputName(file) + ": " + std::strerror(error));
+}
 
 WriteOptions Context::Write() const {
   WriteOptions options;

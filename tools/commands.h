@@ -139,6 +139,13 @@ Output ExportCases(Engine& engine, const Context& ctx, const std::string& file);
 // the output), the summary after a file, an error as Finish does.
 int FinishExport(const Output& output, bool to_stdout);
 
+// How messages name an input: its path, or "stdin" for "-".
+std::string InputName(const std::string& file);
+
+// kValidationFailed naming the input `file` that cannot be read (errno
+// `error`).
+Status Unreadable(const std::string& file, int error);
+
 // Reads a JSON document from a file, or from stdin for "-". An unreadable
 // file and malformed JSON are kValidationFailed.
 Result<boost::json::value> ReadJson(const std::string& file);

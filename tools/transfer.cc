@@ -1,6 +1,8 @@
 // casework command-line program: import and export (NDJSON, one case per
 // line), with a progress line on stderr when it is a terminal.
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -53,8 +55,8 @@ std::optional<int> Percent(std::uint64_t part, std::uint64_t whole) {
   return static_cast<int>(std::min<std::uint64_t>(100, part * 100 / whole));
 }
 
-Status CannotOpen(const std::string& file, const std::error_code& error) {
-  return Status::ValidationFailed(file, "cannot open " + file + ": " + error.message());
+Status CannotWrite(const std::string& file, int error) {
+  return Status::ValidationFailed(file, "cannot write " + file + ": " + std::strerror(error));
 }
 
 }  // namespace
@@ -68,9 +70,10 @@ Output ImportCases(Engine& engine, const Context& ctx, const std::string& file) 
   std::istream* in = &std::cin;
   if (file != "-") {
     std::error_code error;
-    if (fs::is_directory(file, error)) return CannotOpen(file, std::make_error_code(std::errc::is_a_directory));
+    // A directory opens fine and fails on the first read.
+    if (fs::is_directory(file, error)) return Unreadable(file, EISDIR);
     opened.open(file, std::ios::binary);
-    if (!opened) return CannotOpen(file, std::error_code(errno, std::generic_category()));
+    if (!opened) return Unreadable(file, errno);
     size = fs::file_size(file, error);
     if (error) size = 0;
     in = &opened;
@@ -104,7 +107,7 @@ Output ExportCases(Engine& engine, const Context& ctx, const std::string& file) 
   // no half file behind.
   const std::string partial = file + ".partial";
   std::ofstream out(partial, std::ios::binary | std::ios::trunc);
-  if (!out) return CannotOpen(partial, std::error_code(errno, std::generic_category()));
+  if (!out) return CannotWrite(partial, errno);
   auto written = engine.Export(out, options);
   out.close();
   std::error_code error;
