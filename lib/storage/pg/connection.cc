@@ -1,0 +1,217 @@
+#include "storage/pg/connection.h"
+
+#include <libpq-fe.h>
+
+#include <charconv>
+#include <cstdlib>
+#include <utility>
+
+#include "casework/status.h"
+
+namespace casework::storage::pg {
+namespace {
+
+// SQLSTATEs after which the same work may succeed when tried again: the
+// engine reports them as kBusy, as it does SQLite's SQLITE_BUSY.
+bool IsRetryable(std::string_view state) {
+  return state == "40001"     // serialization_failure
+         || state == "40P01"  // deadlock_detected
+         || state == "55P03"  // lock_not_available: lock_timeout passed
+         || state == "57014"; // query_canceled: statement_timeout passed
+}
+
+std::string Trimmed(const char* message) {
+  std::string text = message ? message : "";
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  return text;
+}
+
+[[noreturn]] void ThrowStorage(std::string message) {
+  throw Error(Status::StorageError("PostgreSQL: " + std::move(message)));
+}
+
+// Parses an integer column; libpq gives every value as text.
+std::int64_t ParseInt(std::string_view text) {
+  std::int64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size())
+    ThrowStorage("not an integer: \"" + std::string(text.substr(0, 40)) + "\"");
+  return value;
+}
+
+}  // namespace
+
+bool IsUri(std::string_view path) {
+  return path.starts_with("postgresql://") || path.starts_with("postgres://");
+}
+
+// ---- Params ----
+
+Params& Params::Add(std::int64_t value) {
+  values_.emplace_back(std::to_string(value));
+  return *this;
+}
+
+Params& Params::Add(double value) {
+  // Shortest text that reads back as the same double.
+  char buffer[32];
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  values_.emplace_back(std::string(buffer, end));
+  return *this;
+}
+
+Params& Params::Add(std::string_view text) {
+  values_.emplace_back(std::string(text));
+  return *this;
+}
+
+Params& Params::AddNull() {
+  values_.emplace_back(std::nullopt);
+  return *this;
+}
+
+std::vector<const char*> Params::Pointers() const {
+  std::vector<const char*> pointers;
+  pointers.reserve(values_.size());
+  for (const auto& value : values_) pointers.push_back(value ? value->c_str() : nullptr);
+  return pointers;
+}
+
+// ---- Rows ----
+
+Rows::Rows(pg_result* result) : result_(result) {}
+Rows::~Rows() { PQclear(result_); }
+Rows::Rows(Rows&& other) noexcept : result_(std::exchange(other.result_, nullptr)) {}
+Rows& Rows::operator=(Rows&& other) noexcept {
+  if (this != &other) {
+    PQclear(result_);
+    result_ = std::exchange(other.result_, nullptr);
+  }
+  return *this;
+}
+
+int Rows::size() const { return PQntuples(result_); }
+
+std::int64_t Rows::changed() const {
+  const char* text = PQcmdTuples(result_);
+  return text && *text ? ParseInt(text) : 0;
+}
+
+bool Rows::IsNull(int row, int column) const { return PQgetisnull(result_, row, column) == 1; }
+
+std::string_view Rows::View(int row, int column) const {
+  return {PQgetvalue(result_, row, column),
+          static_cast<std::size_t>(PQgetlength(result_, row, column))};
+}
+
+std::int64_t Rows::Int(int row, int column) const { return ParseInt(View(row, column)); }
+
+double Rows::Double(int row, int column) const {
+  std::string text(View(row, column));
+  char* end = nullptr;
+  double value = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0') ThrowStorage("not a number: \"" + text.substr(0, 40) + "\"");
+  return value;
+}
+
+bool Rows::Bool(int row, int column) const { return View(row, column) == "t"; }
+
+std::optional<std::string> Rows::OptionalText(int row, int column) const {
+  if (IsNull(row, column)) return std::nullopt;
+  return Text(row, column);
+}
+
+std::optional<std::int64_t> Rows::OptionalInt(int row, int column) const {
+  if (IsNull(row, column)) return std::nullopt;
+  return Int(row, column);
+}
+
+// ---- Connection ----
+
+std::unique_ptr<Connection> Connection::Open(const std::string& uri, const Options& options) {
+  pg_conn* conn = PQconnectdb(uri.c_str());
+  if (conn == nullptr) throw Error(Status::StorageError("PostgreSQL: out of memory"));
+  if (PQstatus(conn) != CONNECTION_OK) {
+    std::string message = Trimmed(PQerrorMessage(conn));
+    PQfinish(conn);
+    ThrowStorage("cannot connect: " + message);
+  }
+  std::unique_ptr<Connection> connection(new Connection(conn));
+  // lock_timeout is SQLite's busy_timeout: how long to wait for a lock
+  // another transaction holds. Notices (NOTICE: relation exists...) are for
+  // a person at psql, not for a library's host.
+  std::string setup = "SET lock_timeout = " + std::to_string(options.busy_timeout.count()) +
+                      "; SET client_min_messages = warning; SET TIME ZONE 'UTC'";
+  connection->Exec(setup.c_str());
+  return connection;
+}
+
+Connection::Connection(pg_conn* conn) : conn_(conn) {}
+Connection::~Connection() { PQfinish(conn_); }
+
+bool Connection::alive() const { return PQstatus(conn_) == CONNECTION_OK; }
+
+Rows Connection::Checked(pg_result* result) const {
+  Rows rows(result);
+  ExecStatusType status = PQresultStatus(result);
+  if (result != nullptr && (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK))
+    return rows;
+  const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  std::string message = Trimmed(result ? PQresultErrorMessage(result) : PQerrorMessage(conn_));
+  if (message.empty()) message = Trimmed(PQerrorMessage(conn_));
+  if (!alive()) ThrowStorage("the connection to the server was lost: " + message);
+  if (state && IsRetryable(state))
+    throw Error(Status::Busy("the database is locked by another transaction: " + message));
+  ThrowStorage(message);
+}
+
+void Connection::Exec(const char* sql) { Checked(PQexec(conn_, sql)); }
+
+bool Connection::CommitReportsCommitted() {
+  Rows rows = Checked(PQexec(conn_, "COMMIT"));
+  return std::string_view(PQcmdStatus(rows.result_)) == "COMMIT";
+}
+
+Rows Connection::Run(const char* sql, const Params& params) {
+  auto found = prepared_.find(sql);
+  if (found == prepared_.end()) {
+    std::string name = "s" + std::to_string(prepared_.size() + 1);
+    Checked(PQprepare(conn_, name.c_str(), sql, 0, nullptr));
+    found = prepared_.emplace(sql, std::move(name)).first;
+  }
+  auto values = params.Pointers();
+  return Checked(PQexecPrepared(conn_, found->second.c_str(), static_cast<int>(values.size()),
+                                values.data(), nullptr, nullptr, 0));
+}
+
+Rows Connection::RunDynamic(const std::string& sql, const Params& params) {
+  auto values = params.Pointers();
+  return Checked(PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr,
+                              values.data(), nullptr, nullptr, 0));
+}
+
+// ---- Transaction ----
+
+Transaction::Transaction(Connection& connection) : connection_(connection) {
+  connection_.Exec("BEGIN");
+}
+
+Transaction::~Transaction() {
+  if (!open_) return;
+  try {
+    connection_.Exec("ROLLBACK");
+  } catch (...) {
+    // The connection is gone or the transaction already ended: the server
+    // rolls back whatever was open, so there is nothing left to undo.
+  }
+}
+
+void Transaction::Commit() {
+  open_ = false;
+  // COMMIT of a transaction a failed statement aborted answers ROLLBACK,
+  // not an error: the work is lost and the caller must hear it.
+  if (!connection_.CommitReportsCommitted())
+    throw Error(Status::StorageError("PostgreSQL: the transaction was rolled back"));
+}
+
+}  // namespace casework::storage::pg

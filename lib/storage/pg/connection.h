@@ -1,0 +1,142 @@
+// One PostgreSQL connection (libpq), with its prepared statements and
+// transactions: the PostgreSQL counterpart of storage/connection.h.
+//
+// Not thread-safe: a Connection belongs to one thread at a time. Every
+// failure is thrown as casework::Error with the code DOMAIN.md gives it:
+// serialization failures, deadlocks and lock timeouts are kBusy (retrying
+// may succeed), a lost or refused connection and every other server error
+// are kStorageError. No libpq type appears in this header.
+#ifndef CASEWORK_LIB_STORAGE_PG_CONNECTION_H_
+#define CASEWORK_LIB_STORAGE_PG_CONNECTION_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "casework/options.h"
+
+struct pg_conn;
+struct pg_result;
+
+namespace casework::storage::pg {
+
+// True when `path` names a PostgreSQL database rather than a SQLite file:
+// a postgresql:// or postgres:// URI.
+bool IsUri(std::string_view path);
+
+// The values of a statement's $1, $2, ... in order, sent as text (the
+// server converts each to its column's type).
+class Params {
+ public:
+  Params& Add(std::int64_t value);
+  Params& Add(int value) { return Add(static_cast<std::int64_t>(value)); }
+  Params& Add(double value);
+  Params& Add(std::string_view text);
+  Params& Add(const char* text) { return Add(std::string_view(text)); }
+  Params& AddNull();
+  template <typename T>
+  Params& Add(const std::optional<T>& value) {
+    return value ? Add(*value) : AddNull();
+  }
+
+  std::size_t size() const { return values_.size(); }
+  // For libpq: one pointer a value, nullptr for NULL; valid while *this is.
+  std::vector<const char*> Pointers() const;
+
+ private:
+  std::vector<std::optional<std::string>> values_;
+};
+
+// The rows of one statement, read by row and column from 0. Values are in
+// PostgreSQL's text format: an integer reads as its digits, a boolean as
+// "t" or "f".
+class Rows {
+ public:
+  explicit Rows(pg_result* result);
+  ~Rows();
+  Rows(Rows&& other) noexcept;
+  Rows& operator=(Rows&& other) noexcept;
+  Rows(const Rows&) = delete;
+  Rows& operator=(const Rows&) = delete;
+
+  int size() const;
+  bool empty() const { return size() == 0; }
+  // Rows a statement without rows (INSERT, UPDATE, DELETE) changed.
+  std::int64_t changed() const;
+
+  bool IsNull(int row, int column) const;
+  // The text without a copy: valid while *this is.
+  std::string_view View(int row, int column) const;
+  std::string Text(int row, int column) const { return std::string(View(row, column)); }
+  std::int64_t Int(int row, int column) const;
+  double Double(int row, int column) const;
+  bool Bool(int row, int column) const;
+  std::optional<std::string> OptionalText(int row, int column) const;
+  std::optional<std::int64_t> OptionalInt(int row, int column) const;
+
+ private:
+  friend class Connection;
+  pg_result* result_;
+};
+
+class Connection {
+ public:
+  // Connects to the database `uri` names (postgresql://user@host/db, or a
+  // unix socket: postgresql:///db?host=/run/postgresql). Waits at most
+  // options.busy_timeout for a row or table lock before kBusy. Throws Error
+  // (kStorageError) when the server cannot be reached.
+  static std::unique_ptr<Connection> Open(const std::string& uri, const Options& options);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Runs SQL text without parameters, several statements allowed (DDL,
+  // BEGIN/COMMIT, SET).
+  void Exec(const char* sql);
+
+  // Runs `sql`, prepared on the server on first use and reused after. `sql`
+  // must be a string with static storage: the cache is keyed by address.
+  Rows Run(const char* sql, const Params& params = {});
+
+  // Runs SQL text composed at run time (it must hold no user values: pass
+  // them as params), without keeping a prepared statement.
+  Rows RunDynamic(const std::string& sql, const Params& params = {});
+
+  // False once the server has gone away; every later call then fails.
+  bool alive() const;
+
+  // Sends COMMIT; false when the server rolled back instead.
+  bool CommitReportsCommitted();
+
+ private:
+  explicit Connection(pg_conn* conn);
+  // Takes a result of libpq: returns it as Rows when it succeeded, else
+  // throws the Error it stands for.
+  Rows Checked(pg_result* result) const;
+
+  pg_conn* conn_;
+  std::unordered_map<const char*, std::string> prepared_;  // text -> name
+};
+
+// BEGIN ... COMMIT. Rolls back unless committed, including when COMMIT
+// itself failed (libpq leaves nothing open either way).
+class Transaction {
+ public:
+  explicit Transaction(Connection& connection);
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  void Commit();
+
+ private:
+  Connection& connection_;
+  bool open_ = true;
+};
+
+}  // namespace casework::storage::pg
+
+#endif  // CASEWORK_LIB_STORAGE_PG_CONNECTION_H_
