@@ -66,4 +66,17 @@ Uuid UuidGenerator::Next(Timestamp now) {
   return u;
 }
 
+Uuid RandomUuid() {
+  std::random_device device;
+  std::mt19937_64 random(static_cast<std::uint64_t>(device()) << 32 | device());
+  Uuid uuid{};
+  for (std::size_t i = 0; i < uuid.size(); i += 8) {
+    std::uint64_t bits = random();
+    for (std::size_t j = 0; j < 8; ++j) uuid[i + j] = static_cast<std::uint8_t>(bits >> (8 * j));
+  }
+  uuid[6] = static_cast<std::uint8_t>(0x40 | (uuid[6] & 0x0f));
+  uuid[8] = static_cast<std::uint8_t>(0x80 | (uuid[8] & 0x3f));
+  return uuid;
+}
+
 }  // namespace casework

@@ -21,6 +21,9 @@ std::string UuidToString(const Uuid& uuid);
 // Accepts the 36-character hyphenated form in either case; nullopt else.
 std::optional<Uuid> UuidFromString(std::string_view text);
 
+// A version-4 (random) UUID, for ids that need no time order (workspaces).
+Uuid RandomUuid();
+
 // Makes UUIDv7 (RFC 9562): 48 bits of Unix milliseconds, then a 12-bit
 // counter that keeps ids made within one millisecond (or under a clock that
 // stands still, as in tests) strictly increasing, then 62 random bits.

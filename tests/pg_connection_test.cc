@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "casework/status.h"
+#include "pg_fixture.h"
 #include "storage/pg/connection.h"
 
 namespace pg = casework::storage::pg;
@@ -19,28 +20,15 @@ using casework::Error;
 
 namespace {
 
-std::string Uri() { return std::getenv("CASEWORK_TEST_POSTGRESQL"); }
-
-std::unique_ptr<pg::Connection> Connect(std::chrono::milliseconds busy_timeout =
-                                            std::chrono::milliseconds(5000)) {
-  casework::Options options;
-  options.busy_timeout = busy_timeout;
-  return pg::Connection::Open(Uri(), options);
+std::unique_ptr<pg::Connection> Connect(
+    std::chrono::milliseconds busy_timeout = std::chrono::milliseconds(5000)) {
+  return pgtest::Connect(pgtest::ServerUri(), busy_timeout);
 }
 
 // A table of this process alone, so that suites may run side by side.
 std::string TableName(const char* stem) { return std::string(stem) + "_" + std::to_string(getpid()); }
 
-// The code of the Error `work` throws; kOk when it throws none.
-template <typename F>
-Code CodeOf(F&& work) {
-  try {
-    work();
-  } catch (const Error& e) {
-    return e.status().code();
-  }
-  return Code::kOk;
-}
+using pgtest::CodeOf;
 
 // A table `t` of (id, n) holding the row (1, 0), dropped at scope exit.
 struct ScratchTable {
