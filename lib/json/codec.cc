@@ -498,14 +498,12 @@ void tag_invoke(json::value_from_tag, json::value& out, const Step& s) {
 
 void tag_invoke(json::value_from_tag, json::value& out, const ClosureCondition& c) {
   json::object& o = out.emplace_object();
-  const json::storage_ptr& sp = o.storage();
   o["name"] = c.name;
   o["formula"] = c.formula;
 }
 
 void tag_invoke(json::value_from_tag, json::value& out, const Workspace& w) {
   json::object& o = out.emplace_object();
-  const json::storage_ptr& sp = o.storage();
   o["id"] = w.id;
   o["slug"] = w.slug;
   o["name"] = w.name;
@@ -513,14 +511,12 @@ void tag_invoke(json::value_from_tag, json::value& out, const Workspace& w) {
 
 void tag_invoke(json::value_from_tag, json::value& out, const WorkspaceRef& w) {
   json::object& o = out.emplace_object();
-  const json::storage_ptr& sp = o.storage();
   o["id"] = w.id;
   o["slug"] = w.slug;
 }
 
 void tag_invoke(json::value_from_tag, json::value& out, const Change& c) {
   json::object& o = out.emplace_object();
-  const json::storage_ptr& sp = o.storage();
   o["path"] = c.path;
   o["before"] = c.before;
   o["after"] = c.after;
