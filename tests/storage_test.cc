@@ -124,6 +124,15 @@ TEST_CASE("without create_if_missing a missing file is a storage error and stays
   CHECK_FALSE(std::filesystem::exists(dir.file("absent.db")));
 }
 
+TEST_CASE("a postgresql:// path is a storage error naming PostgreSQL, and creates no file") {
+  auto opened = Engine::Open(Fast(), "postgresql://user@localhost/cases");
+  REQUIRE_FALSE(opened.ok());
+  CHECK(opened.status().code() == Code::kStorageError);
+  CHECK(opened.status().message().find("PostgreSQL") != std::string::npos);
+  CHECK(opened.status().message().find("user@") == std::string::npos);  // no credentials
+  CHECK_FALSE(std::filesystem::exists("postgresql:"));
+}
+
 TEST_CASE("a file that is not a database is a storage error, not a crash") {
   TempDir dir;
   std::string path = dir.file("junk.db");
