@@ -14,7 +14,6 @@
 
 #include <boost/json.hpp>
 
-#include "casework/json.h"
 #include "casework/status.h"
 #include "write_context.h"
 
@@ -641,6 +640,20 @@ void AddSearch(const std::string& q, ListFilter& out) {
   out.search = true;
 }
 
+// Pages come in index order when an index gives the sort order for what
+// the driver selects: the workspace (no driver), one status or parent
+// status (their indexes continue with created_at), or a range on the sort
+// key itself.
+bool InIndexOrder(const Leaf* driver_leaf, const Sort& sort) {
+  if (!sort.spec->indexed) return false;
+  if (driver_leaf == nullptr) return true;
+  const std::string_view name = driver_leaf->field.spec->name;
+  if ((name == "status" || name == "parent_status") && driver_leaf->op == Op::kEq &&
+      sort.spec->name == "created_at")
+    return true;
+  return name == sort.spec->name;
+}
+
 // The driver: the lowest rank; every conjunct on the driver's field drives
 // with it.
 Driver ChooseDriver(const std::vector<Conjunct>& conjuncts, const Sort& sort) {
@@ -653,19 +666,7 @@ Driver ChooseDriver(const std::vector<Conjunct>& conjuncts, const Sort& sort) {
     }
   const Leaf* driver_leaf = driver.conjunct ? &*conjuncts[*driver.conjunct].leaf : nullptr;
   const FieldSpec* field = driver_leaf ? driver_leaf->field.spec : nullptr;
-  // Pages come in index order when an index gives the sort order for what
-  // the driver selects: the workspace (no driver), one status or parent
-  // status (their indexes continue with created_at), or a range on the
-  // sort key itself.
-  if (sort.spec->indexed) {
-    if (field == nullptr)
-      driver.in_index_order = true;
-    else if ((field->name == "status" || field->name == "parent_status") &&
-             driver_leaf->op == Op::kEq && sort.spec->name == "created_at")
-      driver.in_index_order = true;
-    else if (field->name == sort.spec->name)
-      driver.in_index_order = true;
-  }
+  driver.in_index_order = InIndexOrder(driver_leaf, sort);
   auto same_field = [&](const Conjunct& c) {
     return field != nullptr && c.leaf && c.drive != kDriveNever && c.leaf->field.spec == field &&
            (field->shape != Shape::kData || c.leaf->field.data_key == driver_leaf->field.data_key);
