@@ -1,4 +1,5 @@
-// The SQL fragments that the list query compiler (listing.cc) assembles.
+// The SQL fragments that the list query compiler (listing/sqlite_sql.cc)
+// assembles.
 //
 // A list query is composed at run time from these constants only: the
 // compiler appends a Fragment (constructible from a constant alone, see
@@ -14,8 +15,8 @@
 // complement: nullable columns are guarded with IS NOT NULL, and filters on
 // linked rows are `c.id IN (subquery)`.
 //
-// Plans: one filter "drives" (listing.cc picks it); the others are written
-// with a unary + (`+c.status = ?`, `+c.id IN (...)`), which keeps their
+// Plans: one filter "drives" (listing/filter.cc picks it); the others are
+// written with a unary + (`+c.status = ?`, `+c.id IN (...)`), which keeps their
 // meaning and keeps them off indexes, so SQLite cannot trade a selective
 // index for a scan in page order — without statistics it otherwise does,
 // reading a whole workspace for a filter that matches three cases. When
