@@ -51,12 +51,18 @@ std::int64_t Counted(pg::Connection& db, const char* status, bool archived) {
   return rows.Int(0, 0);
 }
 
+// A fresh database, migrated, and a connection to it.
+struct Migrated {
+  Migrated() : db(Connect(fresh.uri())) { pg::Migrate(*db); }
+  FreshDatabase fresh;
+  std::unique_ptr<pg::Connection> db;
+};
+
 }  // namespace
 
 TEST_CASE("migrating a new database creates every table and the default workspace") {
-  FreshDatabase fresh;
-  auto db = Connect(fresh.uri());
-  pg::Migrate(*db);
+  Migrated m;
+  auto& db = m.db;
   CHECK(Scalar(*db, "SELECT max(version) FROM casework_migrations") == pg::kSchemaVersion);
   CHECK(Tables(*db) == std::vector<std::string>{
                            "case_assignees", "case_contacts", "case_counts", "case_events",
@@ -70,9 +76,8 @@ TEST_CASE("migrating a new database creates every table and the default workspac
 }
 
 TEST_CASE("migrating twice changes nothing") {
-  FreshDatabase fresh;
-  auto db = Connect(fresh.uri());
-  pg::Migrate(*db);
+  Migrated m;
+  auto& db = m.db;
   pg::Migrate(*db);
   CHECK(Scalar(*db, "SELECT count(*) FROM casework_migrations") == pg::kSchemaVersion);
   CHECK(Scalar(*db, "SELECT count(*) FROM workspaces") == 1);
@@ -97,9 +102,8 @@ TEST_CASE("processes migrating one database at once take turns") {
 }
 
 TEST_CASE("a database of a newer casework is storage_error naming both versions") {
-  FreshDatabase fresh;
-  auto db = Connect(fresh.uri());
-  pg::Migrate(*db);
+  Migrated m;
+  auto& db = m.db;
   db->RunDynamic("INSERT INTO casework_migrations (version) VALUES (99)");
   try {
     pg::Migrate(*db);
@@ -111,9 +115,8 @@ TEST_CASE("a database of a newer casework is storage_error naming both versions"
 }
 
 TEST_CASE("every table but workspaces has workspace_id first in its primary key") {
-  FreshDatabase fresh;
-  auto db = Connect(fresh.uri());
-  pg::Migrate(*db);
+  Migrated m;
+  auto& db = m.db;
   // The first column of each primary key, by table.
   auto rows = db->RunDynamic(
       "SELECT t.relname, a.attname FROM pg_index i "
@@ -129,9 +132,8 @@ TEST_CASE("every table but workspaces has workspace_id first in its primary key"
 }
 
 TEST_CASE("every foreign key between workspace tables carries workspace_id") {
-  FreshDatabase fresh;
-  auto db = Connect(fresh.uri());
-  pg::Migrate(*db);
+  Migrated m;
+  auto& db = m.db;
   // Foreign keys to a table other than workspaces lacking workspace_id.
   auto rows = db->RunDynamic(
       "SELECT c.conname FROM pg_constraint c "
@@ -144,9 +146,8 @@ TEST_CASE("every foreign key between workspace tables carries workspace_id") {
 }
 
 TEST_CASE("case counts follow inserts, status moves, archiving and deletes") {
-  FreshDatabase fresh;
-  auto db = Connect(fresh.uri());
-  pg::Migrate(*db);
+  Migrated m;
+  auto& db = m.db;
   InsertCase(*db, "00000000-0000-7000-8000-000000000001", "open");
   InsertCase(*db, "00000000-0000-7000-8000-000000000002", "open");
   CHECK(Counted(*db, "open", false) == 2);
@@ -165,18 +166,16 @@ TEST_CASE("case counts follow inserts, status moves, archiving and deletes") {
 }
 
 TEST_CASE("a case's uuid is unique within its workspace") {
-  FreshDatabase fresh;
-  auto db = Connect(fresh.uri());
-  pg::Migrate(*db);
+  Migrated m;
+  auto& db = m.db;
   InsertCase(*db, "00000000-0000-7000-8000-000000000001", "open");
   CHECK(CodeOf([&] { InsertCase(*db, "00000000-0000-7000-8000-000000000001", "open"); }) ==
         Code::kStorageError);
 }
 
 TEST_CASE("deleting a case deletes its children with it") {
-  FreshDatabase fresh;
-  auto db = Connect(fresh.uri());
-  pg::Migrate(*db);
+  Migrated m;
+  auto& db = m.db;
   InsertCase(*db, "00000000-0000-7000-8000-000000000001", "open");
   auto id = Scalar(*db, "SELECT id FROM cases");
   db->Run("INSERT INTO case_tags (workspace_id, case_id, tag) VALUES (1, $1, 'x')",
