@@ -17,6 +17,11 @@ namespace casework {
 namespace {
 
 namespace json = boost::json;
+using storage::CaseKey;
+using storage::CaseRecord;
+using storage::Children;
+using storage::InitialState;
+using storage::Restored;
 
 Uuid ParseCaseId(std::string_view id) {
   auto uuid = UuidFromString(id);
@@ -37,8 +42,9 @@ json::object DetailsWithIgnored(const IgnoredValues& ignored) {
   return details;
 }
 
-CaseKey MustFindCase(storage::Connection& db, std::int64_t workspace, std::string_view id) {
-  auto key = FindCase(db, workspace, ParseCaseId(id));
+CaseKey MustFindCase(storage::Repository& repo, std::int64_t workspace, std::string_view id,
+                     storage::Lock lock) {
+  auto key = repo.FindCase(workspace, ParseCaseId(id), lock);
   if (!key) throw Error(Status::NotFound("no case with id \"" + std::string(id) + "\""));
   return *key;
 }
@@ -96,7 +102,7 @@ void RestoreInto(Case& c, const Restored& restored,
 }  // namespace
 
 Case Engine::Impl::Create(const CaseDraft& input, const WriteOptions& options) {
-  storage::WriteTransaction tx(*db_);
+  storage::Transaction tx(*repo_, storage::Access::kWrite);
   Case created = Insert(input, options);
   tx.Commit();
   return created;
@@ -106,7 +112,7 @@ std::vector<std::string> Engine::Impl::CreateMany(std::span<const CaseDraft> dra
                                                   const WriteOptions& options) {
   std::vector<std::string> ids;
   ids.reserve(drafts.size());
-  storage::WriteTransaction tx(*db_);
+  storage::Transaction tx(*repo_, storage::Access::kWrite);
   for (std::size_t i = 0; i < drafts.size(); ++i) {
     try {
       ids.push_back(Insert(drafts[i], options).id);
@@ -124,7 +130,7 @@ Case Engine::Impl::Insert(CaseDraft input, const WriteOptions& options,
   CaseDraft draft = ValidateDraft(std::move(input), formulas_);
   if (draft.linked_cases && restored == nullptr)
     throw Error(Status::ValidationFailed("linked_cases", "cases are linked after creation"));
-  if (restored != nullptr && FindCaseInAnyWorkspace(*db_, restored->id))
+  if (restored != nullptr && repo_->FindCaseInAnyWorkspace(restored->id))
     throw Error(Status::ValidationFailed("id", "a case with this id already exists"));
   WorkspaceRow workspace = Scope(options.workspace, draft.workspace);
   WriteContext ctx = Context(workspace.row);
@@ -132,7 +138,7 @@ Case Engine::Impl::Insert(CaseDraft input, const WriteOptions& options,
   const Workflow* workflow = &BuiltinWorkflow();
   std::optional<Workflow> from_template;
   if (draft.template_id) {
-    TemplateRecord t = MustFindTemplate(*db_, ctx.workspace, *draft.template_id);
+    TemplateRecord t = MustFindTemplate(*repo_, ctx.workspace, *draft.template_id);
     // A restored case already holds what its template gave it.
     if (restored == nullptr) draft = ValidateDraft(ApplyTemplate(std::move(draft), t.tmpl), formulas_);
     from_template = WorkflowOf(t.tmpl);
@@ -153,13 +159,13 @@ Case Engine::Impl::Insert(CaseDraft input, const WriteOptions& options,
   std::vector<ResolvedUser> assignees = ResolveAssignees(ctx, draft, ignored);
   CaseRecord record = MakeRecord(draft, owner, ctx.now);
   Uuid id = restored != nullptr ? restored->id : ids_.Next(ctx.now);
-  std::int64_t row = InsertCase(ctx, id, record, state);
-  InsertAssignees(*db_, row, Rows(assignees));
-  InsertTags(*db_, row, draft.tags);
+  CaseKey key = repo_->InsertCase(ctx.workspace, id, record, state, ctx.now);
+  repo_->InsertAssignees(key, Rows(assignees));
+  repo_->InsertTags(key, draft.tags);
   std::vector<ContactLink> contacts = ResolveContacts(ctx, std::nullopt, draft.contacts, ignored);
-  InsertContactLinks(*db_, row, contacts);
-  InsertFields(*db_, row, draft.schema);
-  InsertSteps(*db_, row, draft.steps);
+  repo_->InsertContactLinks(key, contacts);
+  repo_->InsertFields(key, draft.schema);
+  repo_->InsertSteps(key, draft.steps);
   // The case as LoadCase would read it back, without reading it back.
   Case created;
   created.id = UuidToString(id);
@@ -195,25 +201,25 @@ Case Engine::Impl::Insert(CaseDraft input, const WriteOptions& options,
     // changed, as a closed case's may.
     RequireConditions(EvaluateConditions(created, ctx.now));
   }
-  AppendCreatedEvent(ctx, row, options.actor, created, details);
+  AppendCreatedEvent(ctx, key, options.actor, created, details);
   return created;
 }
 
 Case Engine::Impl::Get(std::string_view id, const ReadOptions& options) {
-  storage::ReadTransaction tx(*db_);
+  storage::Transaction tx(*repo_, storage::Access::kRead);
   std::int64_t workspace = Scope(options.workspace).row;
-  return LoadCase(*db_, MustFindCase(*db_, workspace, id).row);
+  return repo_->LoadCase(MustFindCase(*repo_, workspace, id, storage::Lock::kNone));
 }
 
 Case Engine::Impl::Replace(std::string_view id, const CaseDraft& input, const WriteOptions& options) {
   CaseDraft draft = ValidateDraft(input, formulas_);
-  storage::WriteTransaction tx(*db_);
+  storage::Transaction tx(*repo_, storage::Access::kWrite);
   Target target = Open(id, options, draft.workspace);
   return ApplyDraft(tx, target, draft, "replaced", options);
 }
 
 Case Engine::Impl::Patch(std::string_view id, const json::object& patch, const WriteOptions& options) {
-  storage::WriteTransaction tx(*db_);
+  storage::Transaction tx(*repo_, storage::Access::kWrite);
   Target target = Open(id, options);
   json::value document = json::value_from(target.before);
   // A patch may use Tines' names for the assignee and tag sets; they then
@@ -227,7 +233,7 @@ Case Engine::Impl::Patch(std::string_view id, const json::object& patch, const W
 }
 
 Case Engine::Impl::UpdateData(std::string_view id, const json::object& data, const WriteOptions& options) {
-  storage::WriteTransaction tx(*db_);
+  storage::Transaction tx(*repo_, storage::Access::kWrite);
   Target target = Open(id, options);
   std::vector<Field> schema = target.before.schema;
   std::vector<Change> changes;
@@ -250,20 +256,20 @@ Case Engine::Impl::UpdateData(std::string_view id, const json::object& data, con
     changed.push_back(&*field);
   }
   if (changes.empty()) return target.before;
-  for (const Field* field : changed) UpdateFieldValue(*db_, target.key.row, *field);
-  TouchCase(target.ctx, target.key);
+  for (const Field* field : changed) repo_->UpdateFieldValue(target.key, *field);
+  repo_->TouchCase(target.key, target.ctx.now);
   Case after = std::move(target.before);
   after.schema = std::move(schema);
   return Finish(tx, target, "data_updated", changes, options, std::move(after));
 }
 
 Case Engine::Impl::SetArchived(std::string_view id, bool archived, const WriteOptions& options) {
-  storage::WriteTransaction tx(*db_);
+  storage::Transaction tx(*repo_, storage::Access::kWrite);
   Target target = Open(id, options);
   if (target.before.archived_at.has_value() == archived) return target.before;
   std::optional<Timestamp> at;
   if (archived) at = target.ctx.now;
-  SetArchivedAt(target.ctx, target.key, at);
+  repo_->SetArchivedAt(target.key, at, target.ctx.now);
   json::value before = at ? json::value(nullptr) : json::value(FormatTimestamp(*target.before.archived_at));
   json::value after = at ? json::value(FormatTimestamp(*at)) : json::value(nullptr);
   Case next = target.before;
@@ -274,23 +280,23 @@ Case Engine::Impl::SetArchived(std::string_view id, bool archived, const WriteOp
 
 Case Engine::Impl::SetLinked(std::string_view id, std::string_view other_id, bool linked,
                const WriteOptions& options) {
-  storage::WriteTransaction tx(*db_);
+  storage::Transaction tx(*repo_, storage::Access::kWrite);
   Target target = Open(id, options);
-  CaseKey other = MustFindCase(*db_, target.ctx.workspace, other_id);
+  CaseKey other = MustFindCase(*repo_, target.ctx.workspace, other_id, storage::Lock::kForUpdate);
   if (other.row == target.key.row)
     throw Error(Status::ValidationFailed("other", "a case cannot be linked to itself"));
-  Case other_before = LoadCase(*db_, other.row);
+  Case other_before = repo_->LoadCase(other);
   const auto& links = target.before.linked_cases;
   bool is_linked = std::find(links.begin(), links.end(), other_before.id) != links.end();
   if (is_linked == linked) return target.before;
-  (linked ? InsertLink : DeleteLink)(*db_, target.key.row, other.row);
+  repo_->SetLinked(target.key, other, linked);
   const char* kind = linked ? "linked" : "unlinked";
   // The other case changes too: it gets its own version and event.
-  TouchCase(target.ctx, other);
-  RecordLinks(target.ctx, other.row, other_before, kind, target.before.id, options);
-  TouchCase(target.ctx, target.key);
-  Case after = LoadCase(*db_, target.key.row);
-  AppendEvent(target.ctx, target.key.row, options.actor, kind,
+  repo_->TouchCase(other, target.ctx.now);
+  RecordLinks(target.ctx, other, other_before, kind, target.before.id, options);
+  repo_->TouchCase(target.key, target.ctx.now);
+  Case after = repo_->LoadCase(target.key);
+  AppendEvent(target.ctx, target.key, options.actor, kind,
               {{"linked_cases", json::value_from(target.before.linked_cases),
                 json::value_from(after.linked_cases)}},
               {{"case", other_before.id}});
@@ -300,7 +306,7 @@ Case Engine::Impl::SetLinked(std::string_view id, std::string_view other_id, boo
 
 Case Engine::Impl::UpdateStep(std::string_view id, std::string_view step_id, const StepChange& change,
                 const WriteOptions& options) {
-  storage::WriteTransaction tx(*db_);
+  storage::Transaction tx(*repo_, storage::Access::kWrite);
   Target target = Open(id, options);
   const auto& steps = target.before.steps;
   auto found = std::find_if(steps.begin(), steps.end(), [&](const Step& s) { return s.id == step_id; });
@@ -313,8 +319,8 @@ Case Engine::Impl::UpdateStep(std::string_view id, std::string_view step_id, con
   ValidateStep(step, "steps[" + std::to_string(found - steps.begin()) + "]");
   json::value before = json::value_from(*found), after = json::value_from(step);
   if (before == after) return target.before;
-  UpdateStepRow(*db_, target.key.row, step);
-  TouchCase(target.ctx, target.key);
+  repo_->UpdateStep(target.key, step);
+  repo_->TouchCase(target.key, target.ctx.now);
   Case next = target.before;
   next.steps[found - steps.begin()] = step;
   return Finish(tx, target, "step_updated", {{"steps." + step.id, before, after}}, options,
@@ -322,32 +328,32 @@ Case Engine::Impl::UpdateStep(std::string_view id, std::string_view step_id, con
 }
 
 std::vector<Event> Engine::Impl::History(std::string_view id, const ReadOptions& options) {
-  storage::ReadTransaction tx(*db_);
+  storage::Transaction tx(*repo_, storage::Access::kRead);
   std::int64_t workspace = Scope(options.workspace).row;
-  return LoadEvents(*db_, MustFindCase(*db_, workspace, id).row);
+  return LoadEvents(*repo_, MustFindCase(*repo_, workspace, id, storage::Lock::kNone));
 }
 
 Workspace Engine::Impl::CreateWorkspace(std::string_view slug, std::string_view name) {
-  storage::WriteTransaction tx(*db_);
+  storage::Transaction tx(*repo_, storage::Access::kWrite);
   Timestamp now = clock_();
-  Workspace created = InsertWorkspace(*db_, ids_.Next(now), slug, name, Millis(now));
+  Workspace created = InsertWorkspace(*repo_, ids_.Next(now), slug, name, now);
   tx.Commit();
   return created;
 }
 
 std::vector<Workspace> Engine::Impl::Workspaces() {
-  storage::ReadTransaction tx(*db_);
-  return casework::ListWorkspaces(*db_);
+  storage::Transaction tx(*repo_, storage::Access::kRead);
+  return repo_->ListWorkspaces();
 }
 
 
 WorkspaceRow Engine::Impl::Scope(const std::optional<std::string>& scope,
                                  const std::optional<WorkspaceSelector>& selector) {
-  if (selector) return ResolveWorkspace(*db_, scope, selector);
+  if (selector) return ResolveWorkspace(*repo_, scope, selector);
   std::string slug = scope.value_or(kDefaultWorkspace);
   auto known = workspaces_.find(slug);
   if (known != workspaces_.end()) return known->second;
-  WorkspaceRow found = ResolveWorkspace(*db_, scope);
+  WorkspaceRow found = ResolveWorkspace(*repo_, scope);
   workspaces_.emplace(std::move(slug), found);
   return found;
 }
@@ -355,24 +361,25 @@ WorkspaceRow Engine::Impl::Scope(const std::optional<std::string>& scope,
 Engine::Impl::Target Engine::Impl::Open(std::string_view id, const WriteOptions& options,
             const std::optional<WorkspaceSelector>& selector) {
   WriteContext ctx = Context(Scope(options.workspace, selector).row);
-  CaseKey key = MustFindCase(*db_, ctx.workspace, id);
+  CaseKey key = MustFindCase(*repo_, ctx.workspace, id, storage::Lock::kForUpdate);
   CheckExpectedVersion(key, options);
-  return {ctx, key, LoadCase(*db_, key.row)};
+  return {ctx, key, repo_->LoadCase(key)};
 }
 
 // The caller has written the rows and bumped the version; `after` is the
 // case as it now reads, but for the version and updated_at set here.
-Case Engine::Impl::Finish(storage::WriteTransaction& tx, Target& target, std::string_view kind,
+Case Engine::Impl::Finish(storage::Transaction& tx, Target& target, std::string_view kind,
                           const std::vector<Change>& changes, const WriteOptions& options,
                           Case after) {
-  AppendEvent(target.ctx, target.key.row, options.actor, kind, changes);
+  AppendEvent(target.ctx, target.key, options.actor, kind, changes);
   after.version = target.key.version + 1;
   after.updated_at = target.ctx.now;
   tx.Commit();
   return after;
 }
 
-void Engine::Impl::RecordLinks(WriteContext& ctx, std::int64_t row, const Case& before, const char* kind,
+void Engine::Impl::RecordLinks(WriteContext& ctx, const CaseKey& key, const Case& before,
+                               const char* kind,
                  const std::string& other_id, const WriteOptions& options) {
   std::vector<std::string> links = before.linked_cases;
   if (std::string_view(kind) == "linked") {
@@ -380,7 +387,7 @@ void Engine::Impl::RecordLinks(WriteContext& ctx, std::int64_t row, const Case& 
   } else {
     links.erase(std::remove(links.begin(), links.end(), other_id), links.end());
   }
-  AppendEvent(ctx, row, options.actor, kind,
+  AppendEvent(ctx, key, options.actor, kind,
               {{"linked_cases", json::value_from(before.linked_cases), json::value_from(links)}},
               {{"case", other_id}});
 }
@@ -418,24 +425,34 @@ std::vector<ResolvedUser> Engine::Impl::ResolveAssignees(WriteContext& ctx, cons
 }
 
 // Replace and patch: the whole mutable record becomes the draft's.
-Case Engine::Impl::ApplyDraft(storage::WriteTransaction& tx, Target& target, const CaseDraft& draft,
+Case Engine::Impl::ApplyDraft(storage::Transaction& tx, Target& target, const CaseDraft& draft,
                 std::string_view kind, const WriteOptions& options) {
   CheckFixedMembers(target.before, draft);
   WriteContext& ctx = target.ctx;
-  std::int64_t row = target.key.row;
+  const CaseKey& key = target.key;
+  storage::Repository& repo = *repo_;
   IgnoredValues ignored;
   std::optional<ResolvedUser> owner = ResolveOwner(ctx, draft, ignored);
-  UpdateCaseRecord(ctx, target.key, MakeRecord(draft, owner, std::nullopt));
-  ReplaceAssignees(*db_, row, Rows(ResolveAssignees(ctx, draft, ignored)));
-  ReplaceTags(*db_, row, draft.tags);
-  ReplaceContactLinks(*db_, row, ResolveContacts(ctx, row, draft.contacts, ignored));
-  ReplaceFields(*db_, row, draft.schema);
-  ReplaceSteps(*db_, row, draft.steps);
-  Case after = LoadCase(*db_, row);
+  repo.UpdateCaseRecord(key, MakeRecord(draft, owner, std::nullopt), ctx.now);
+  std::vector<ResolvedUser> assignees = ResolveAssignees(ctx, draft, ignored);
+  repo.DeleteChildren(key, Children::kAssignees);
+  repo.InsertAssignees(key, Rows(assignees));
+  repo.DeleteChildren(key, Children::kTags);
+  repo.InsertTags(key, draft.tags);
+  // Resolved before the old links go: a contact without email is found
+  // through them.
+  std::vector<ContactLink> contacts = ResolveContacts(ctx, key, draft.contacts, ignored);
+  repo.DeleteChildren(key, Children::kContacts);
+  repo.InsertContactLinks(key, contacts);
+  repo.DeleteChildren(key, Children::kFields);
+  repo.InsertFields(key, draft.schema);
+  repo.DeleteChildren(key, Children::kSteps);
+  repo.InsertSteps(key, draft.steps);
+  Case after = repo.LoadCase(key);
   std::vector<Change> changes =
       DiffSnapshots(HistorySnapshot(target.before), HistorySnapshot(after));
   if (changes.empty()) return target.before;  // rolls back the version bump
-  AppendEvent(ctx, row, options.actor, kind, changes, DetailsWithIgnored(ignored));
+  AppendEvent(ctx, key, options.actor, kind, changes, DetailsWithIgnored(ignored));
   tx.Commit();
   return after;
 }

@@ -30,17 +30,14 @@ struct ResolvedUser {
 ResolvedUser ResolveUser(WriteContext& ctx, const UserInput& user, const std::string& path,
                          IgnoredValues& ignored);
 
-struct ContactLink {
-  std::string key;
-  std::int64_t contact_id = 0;
-  CaseContact contact;  // as stored, blanks filled
-};
+using storage::ContactLink;
 
 // Links for `contacts` (paths "contacts[i]"): a contact with a known email
 // is the existing one with blanks filled; a contact without email is new,
-// or, when `case_row` already links one without email under the same key,
-// that one updated to the request's values.
-std::vector<ContactLink> ResolveContacts(WriteContext& ctx, std::optional<std::int64_t> case_row,
+// or, when the case `existing` already links one without email under the
+// same key, that one updated to the request's values.
+std::vector<ContactLink> ResolveContacts(WriteContext& ctx,
+                                         const std::optional<storage::CaseKey>& existing,
                                          const std::vector<ContactInput>& contacts,
                                          IgnoredValues& ignored);
 

@@ -32,8 +32,8 @@ Status StatusFromException() {
   }
 }
 
-Engine::Impl::Impl(std::unique_ptr<storage::Connection> db, Clock clock)
-    : db_(std::move(db)), clock_(clock ? std::move(clock) : Clock(SystemNow)) {}
+Engine::Impl::Impl(std::unique_ptr<storage::Repository> repo, Clock clock)
+    : repo_(std::move(repo)), clock_(clock ? std::move(clock) : Clock(SystemNow)) {}
 
 Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Engine::~Engine() = default;
@@ -45,9 +45,8 @@ Result<std::unique_ptr<Engine>> Engine::Open(const Options& options, const std::
       throw Error(Status::StorageError(
           "PostgreSQL databases cannot be opened by this version of casework: " +
           std::string(path.substr(0, path.find(':'))) + "://..."));
-    auto connection = storage::Connection::Open(path, options);
     return std::unique_ptr<Engine>(
-        new Engine(std::make_unique<Impl>(std::move(connection), options.clock)));
+        new Engine(std::make_unique<Impl>(storage::Repository::Open(path, options), options.clock)));
   });
 }
 

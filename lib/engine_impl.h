@@ -21,11 +21,10 @@
 
 #include <boost/json/object.hpp>
 
-#include "case_store.h"
 #include "casework/engine.h"
 #include "contacts.h"
 #include "formula/cache.h"
-#include "storage/connection.h"
+#include "storage/repository.h"
 #include "uuid.h"
 #include "workflow.h"
 #include "workspaces.h"
@@ -40,7 +39,7 @@ auto Guarded(F&& work) -> Result<std::invoke_result_t<F>>;
 
 class Engine::Impl {
  public:
-  Impl(std::unique_ptr<storage::Connection> db, Clock clock);
+  Impl(std::unique_ptr<storage::Repository> repo, Clock clock);
 
   template <typename F>
   auto Run(F&& work) {
@@ -93,11 +92,11 @@ class Engine::Impl {
   // The case a write operation works on, as it was before.
   struct Target {
     WriteContext ctx;
-    CaseKey key;
+    storage::CaseKey key;
     Case before;
   };
 
-  WriteContext Context(std::int64_t workspace) { return {*db_, ids_, clock_(), workspace}; }
+  WriteContext Context(std::int64_t workspace) { return {*repo_, ids_, clock_(), workspace}; }
   // ResolveWorkspace, remembering slugs found: workspaces are never renamed
   // or deleted, and nearly every call names one.
   WorkspaceRow Scope(const std::optional<std::string>& scope,
@@ -106,32 +105,32 @@ class Engine::Impl {
   // import restores (its id, times and links kept, no template applied).
   // Takes the draft by value: an import hands over the one it decoded.
   Case Insert(CaseDraft input, const WriteOptions& options,
-              const Restored* restored = nullptr);
+              const storage::Restored* restored = nullptr);
   Target Open(std::string_view id, const WriteOptions& options,
               const std::optional<WorkspaceSelector>& selector = std::nullopt);
-  Case Finish(storage::WriteTransaction& tx, Target& target, std::string_view kind,
+  Case Finish(storage::Transaction& tx, Target& target, std::string_view kind,
               const std::vector<Change>& changes, const WriteOptions& options, Case after);
-  Case ApplyDraft(storage::WriteTransaction& tx, Target& target, const CaseDraft& draft,
+  Case ApplyDraft(storage::Transaction& tx, Target& target, const CaseDraft& draft,
                   std::string_view kind, const WriteOptions& options);
-  static CaseRecord MakeRecord(const CaseDraft& draft, const std::optional<ResolvedUser>& owner,
+  static storage::CaseRecord MakeRecord(const CaseDraft& draft, const std::optional<ResolvedUser>& owner,
                                std::optional<Timestamp> default_opened_at);
   std::optional<ResolvedUser> ResolveOwner(WriteContext& ctx, const CaseDraft& draft,
                                            IgnoredValues& ignored);
   std::vector<ResolvedUser> ResolveAssignees(WriteContext& ctx, const CaseDraft& draft,
                                              IgnoredValues& ignored);
-  void RecordLinks(WriteContext& ctx, std::int64_t row, const Case& before, const char* kind,
+  void RecordLinks(WriteContext& ctx, const storage::CaseKey& key, const Case& before,
+                   const char* kind,
                    const std::string& other_id, const WriteOptions& options);
 
-  // The workflow of the case at `case_row`: its template version's, or the
-  // built-in one.
-  Workflow CaseWorkflowAt(std::int64_t case_row);
+  // The workflow of the case: its template version's, or the built-in one.
+  Workflow CaseWorkflowAt(const storage::CaseKey& key);
   // Every closure condition of `c` and its required fields, evaluated now.
   std::vector<ConditionResult> EvaluateConditions(const Case& c, Timestamp now);
   // Refuses (closure_conditions_unmet) when a result failed.
   static void RequireConditions(const std::vector<ConditionResult>& results);
 
   std::mutex mu_;
-  std::unique_ptr<storage::Connection> db_;
+  std::unique_ptr<storage::Repository> repo_;
   UuidGenerator ids_;
   Clock clock_;
   FormulaCache formulas_;

@@ -6,13 +6,12 @@
 #include "casework/status.h"
 #include "formats.h"
 #include "json/case_text.h"
-#include "storage/sql.h"
+#include "storage/case_rows.h"
 
 namespace casework {
 namespace {
 
 namespace json = boost::json;
-namespace sql = storage::sql;
 
 constexpr std::string_view kUnrecorded[] = {"id", "workspace", "updated_at", "version"};
 
@@ -20,13 +19,6 @@ bool IsUnrecorded(std::string_view member) {
   for (auto name : kUnrecorded)
     if (name == member) return true;
   return false;
-}
-
-json::value ParseStored(const std::string& text) {
-  json::error_code ec;
-  json::value value = json::parse(text, ec);
-  if (ec) throw Error(Status::StorageError("damaged history JSON: " + ec.message()));
-  return value;
 }
 
 std::vector<Change> ChangesFromJson(const json::value& stored) {
@@ -92,22 +84,16 @@ std::string ActorName(std::string_view actor) {
   return NormalizeEmail(actor);
 }
 
-void InsertEvent(WriteContext& ctx, std::int64_t case_row, std::int64_t seq, std::string_view actor,
-                 std::string_view kind, const std::string& changes, const json::object& details) {
-  ctx.db.Use(sql::kInsertEvent)
-      .Bind(1, case_row)
-      .Bind(2, seq)
-      .Bind(3, Millis(ctx.now))
-      .Bind(4, ActorName(actor))
-      .Bind(5, kind)
-      .Bind(6, changes)
-      .Bind(7, details.empty() ? std::string("{}") : ToJsonText(details))
-      .Run();
+void InsertEvent(WriteContext& ctx, const storage::CaseKey& key, std::int64_t seq,
+                 std::string_view actor, std::string_view kind, std::string changes,
+                 const json::object& details) {
+  ctx.repo.InsertEvent(key, {seq, ctx.now, ActorName(actor), std::string(kind), std::move(changes),
+                             details.empty() ? std::string("{}") : ToJsonText(details)});
 }
 
 }  // namespace
 
-void AppendCreatedEvent(WriteContext& ctx, std::int64_t case_row, std::string_view actor,
+void AppendCreatedEvent(WriteContext& ctx, const storage::CaseKey& key, std::string_view actor,
                         const Case& c, const json::object& details) {
   // Every case created passes here: its members go straight to text, with
   // no DOM in between (json/case_text.h).
@@ -116,18 +102,13 @@ void AppendCreatedEvent(WriteContext& ctx, std::int64_t case_row, std::string_vi
     if (!IsUnrecorded(member)) AppendChange(member, "null", json, changes);
   });
   changes += ']';
-  InsertEvent(ctx, case_row, 1, actor, "created", changes, details);
+  InsertEvent(ctx, key, 1, actor, "created", std::move(changes), details);
 }
 
-void AppendEvent(WriteContext& ctx, std::int64_t case_row, std::string_view actor,
+void AppendEvent(WriteContext& ctx, const storage::CaseKey& key, std::string_view actor,
                  std::string_view kind, const std::vector<Change>& changes,
                  const json::object& details) {
-  std::int64_t seq = 1;
-  {
-    auto next = ctx.db.Use(sql::kNextEventSeq);
-    next.Bind(1, case_row);
-    if (next.Step()) seq = next.Int(0);
-  }
+  const std::int64_t seq = ctx.repo.NextEventSeq(key);
   std::string text = "[", before, after;
   for (const auto& change : changes) {
     before.clear();
@@ -137,21 +118,22 @@ void AppendEvent(WriteContext& ctx, std::int64_t case_row, std::string_view acto
     AppendChange(change.path, before, after, text);
   }
   text += ']';
-  InsertEvent(ctx, case_row, seq, actor, kind, text, details);
+  InsertEvent(ctx, key, seq, actor, kind, std::move(text), details);
 }
 
-std::vector<Event> LoadEvents(storage::Connection& db, std::int64_t case_row) {
+std::vector<Event> LoadEvents(storage::Repository& repo, const storage::CaseKey& key) {
   std::vector<Event> events;
-  auto q = db.Use(sql::kSelectEvents);
-  q.Bind(1, case_row);
-  while (q.Step()) {
+  for (storage::StoredEvent& stored : repo.LoadEvents(key)) {
     Event e;
-    e.seq = q.Int(0);
-    e.at = FromMillis(q.Int(1));
-    e.actor = q.Text(2);
-    e.kind = q.Text(3);
-    e.changes = ChangesFromJson(ParseStored(q.Text(4)));
-    e.details = ParseStored(q.Text(5)).as_object();
+    e.seq = stored.seq;
+    e.at = stored.at;
+    e.actor = std::move(stored.actor);
+    e.kind = std::move(stored.kind);
+    e.changes = ChangesFromJson(storage::ParseStored(stored.changes));
+    json::value details = storage::ParseStored(stored.details);
+    if (!details.is_object())
+      throw Error(Status::StorageError("damaged JSON in the database: event details"));
+    e.details = std::move(details.get_object());
     events.push_back(std::move(e));
   }
   return events;

@@ -25,16 +25,16 @@ std::vector<Change> DiffSnapshots(const boost::json::object& before,
 
 // Appends the first event of a new case: seq 1, kind "created", every
 // member of its history snapshot (HistorySnapshot) as a change from null.
-void AppendCreatedEvent(WriteContext& ctx, std::int64_t case_row, std::string_view actor,
+void AppendCreatedEvent(WriteContext& ctx, const storage::CaseKey& key, std::string_view actor,
                         const Case& created, const boost::json::object& details);
 
 // Appends the case's next event (seq = last + 1) at ctx.now.
-void AppendEvent(WriteContext& ctx, std::int64_t case_row, std::string_view actor,
+void AppendEvent(WriteContext& ctx, const storage::CaseKey& key, std::string_view actor,
                  std::string_view kind, const std::vector<Change>& changes,
                  const boost::json::object& details = {});
 
 // The case's events, oldest first.
-std::vector<Event> LoadEvents(storage::Connection& db, std::int64_t case_row);
+std::vector<Event> LoadEvents(storage::Repository& repo, const storage::CaseKey& key);
 
 }  // namespace casework
 

@@ -8,14 +8,12 @@
 #include "casework/status.h"
 #include "draft_validation.h"
 #include "engine_impl.h"
-#include "storage/sql.h"
 #include "workspaces.h"
 
 namespace casework {
 namespace {
 
 namespace json = boost::json;
-namespace sql = storage::sql;
 
 // The stored definition is the template payload itself, minus workspace.
 std::string DefinitionText(const TemplateDraft& draft) {
@@ -34,27 +32,18 @@ TemplateDraft ParseDefinition(const std::string& text) {
   return std::move(draft).value();
 }
 
-Template ReadTemplate(storage::Stmt& q) {
-  TemplateDraft d = ParseDefinition(q.Text(8));
+// The template and the row it is stored at.
+TemplateRecord FromStored(storage::StoredTemplate stored) {
+  TemplateDraft d = ParseDefinition(stored.definition);
   Template t;
-  t.id = UuidToString(q.UuidAt(1));
-  t.workspace = {UuidToString(q.UuidAt(2)), q.Text(3)};
-  t.name = q.Text(4);
+  t.id = UuidToString(stored.id);
+  t.workspace = std::move(stored.workspace);
+  t.name = std::move(stored.name);
   MoveDefinition(std::move(d), t);
-  t.version = q.Int(5);
-  t.created_at = FromMillis(q.Int(6));
-  t.updated_at = FromMillis(q.Int(7));
-  return t;
-}
-
-void WriteVersion(WriteContext& ctx, std::int64_t row, std::int64_t version,
-                  const TemplateDraft& draft) {
-  ctx.db.Use(sql::kInsertTemplateVersion)
-      .Bind(1, row)
-      .Bind(2, version)
-      .Bind(3, DefinitionText(draft))
-      .Bind(4, Millis(ctx.now))
-      .Run();
+  t.version = stored.version;
+  t.created_at = stored.created_at;
+  t.updated_at = stored.updated_at;
+  return {stored.row, std::move(t)};
 }
 
 template <typename T, typename Key>
@@ -73,56 +62,38 @@ TemplateDraft ValidateTemplate(TemplateDraft draft, FormulaCache& formulas) {
   return draft;
 }
 
-TemplateRecord MustFindTemplate(storage::Connection& db, std::int64_t workspace,
+TemplateRecord MustFindTemplate(storage::Repository& repo, std::int64_t workspace,
                                 std::string_view id) {
   auto uuid = UuidFromString(id);
-  std::string quoted = "\"" + std::string(id) + "\"";
-  if (!uuid) throw Error(Status::NotFound("no template with id " + quoted));
-  auto q = db.Use(sql::kSelectTemplate);
-  q.Bind(1, *uuid).Bind(2, workspace);
-  if (!q.Step()) throw Error(Status::NotFound("no template with id " + quoted));
-  return {q.Int(0), ReadTemplate(q)};
+  auto stored = uuid ? repo.FindTemplate(workspace, *uuid) : std::nullopt;
+  if (!stored) throw Error(Status::NotFound("no template with id \"" + std::string(id) + "\""));
+  return FromStored(std::move(*stored));
 }
 
-std::vector<Template> ListTemplates(storage::Connection& db, std::int64_t workspace) {
+std::vector<Template> ListTemplates(storage::Repository& repo, std::int64_t workspace) {
   std::vector<Template> all;
-  auto q = db.Use(sql::kListTemplates);
-  q.Bind(1, workspace);
-  while (q.Step()) all.push_back(ReadTemplate(q));
+  for (auto& stored : repo.ListTemplates(workspace)) all.push_back(FromStored(std::move(stored)).tmpl);
   return all;
 }
 
 Template InsertTemplate(WriteContext& ctx, const Uuid& id, const TemplateDraft& draft) {
-  ctx.db.Use(sql::kInsertTemplate)
-      .Bind(1, id)
-      .Bind(2, ctx.workspace)
-      .Bind(3, draft.name)
-      .Bind(4, Millis(ctx.now))
-      .Run();
-  std::int64_t row = ctx.db.LastInsertRowid();
-  WriteVersion(ctx, row, 1, draft);
-  return MustFindTemplate(ctx.db, ctx.workspace, UuidToString(id)).tmpl;
+  ctx.repo.InsertTemplate(ctx.workspace, id, draft.name, DefinitionText(draft), ctx.now);
+  return MustFindTemplate(ctx.repo, ctx.workspace, UuidToString(id)).tmpl;
 }
 
 Template UpdateTemplate(WriteContext& ctx, const TemplateRecord& current,
                         const TemplateDraft& draft) {
-  int changed = ctx.db.Use(sql::kUpdateTemplate)
-                    .Bind(1, current.row)
-                    .Bind(2, current.tmpl.version)
-                    .Bind(3, draft.name)
-                    .Bind(4, Millis(ctx.now))
-                    .Run();
-  if (changed != 1)
-    throw Error(Status::Conflict(current.tmpl.version, "the template changed during the update"));
-  WriteVersion(ctx, current.row, current.tmpl.version + 1, draft);
-  return MustFindTemplate(ctx.db, ctx.workspace, current.tmpl.id).tmpl;
+  storage::StoredTemplate stored;
+  stored.row = current.row;
+  stored.version = current.tmpl.version;
+  ctx.repo.UpdateTemplate(ctx.workspace, stored, draft.name, DefinitionText(draft), ctx.now);
+  return MustFindTemplate(ctx.repo, ctx.workspace, current.tmpl.id).tmpl;
 }
 
-std::optional<Workflow> CaseWorkflow(storage::Connection& db, std::int64_t case_row) {
-  auto q = db.Use(sql::kSelectCaseWorkflow);
-  q.Bind(1, case_row);
-  if (!q.Step()) return std::nullopt;
-  TemplateDraft d = ParseDefinition(q.Text(0));
+std::optional<Workflow> CaseWorkflow(storage::Repository& repo, const storage::CaseKey& key) {
+  std::optional<std::string> definition = repo.CaseTemplateDefinition(key);
+  if (!definition) return std::nullopt;
+  TemplateDraft d = ParseDefinition(*definition);
   return Workflow{std::move(d.statuses), std::move(d.initial_status), std::move(d.transitions)};
 }
 
@@ -175,7 +146,7 @@ CaseDraft ApplyTemplate(CaseDraft draft, const Template& t) {
 
 Template Engine::Impl::CreateTemplate(const TemplateDraft& input, const WriteOptions& options) {
   TemplateDraft draft = ValidateTemplate(input, formulas_);
-  storage::WriteTransaction tx(*db_);
+  storage::Transaction tx(*repo_, storage::Access::kWrite);
   WriteContext ctx = Context(Scope(options.workspace, draft.workspace).row);
   Template created = InsertTemplate(ctx, ids_.Next(ctx.now), draft);
   tx.Commit();
@@ -183,21 +154,21 @@ Template Engine::Impl::CreateTemplate(const TemplateDraft& input, const WriteOpt
 }
 
 Template Engine::Impl::GetTemplate(std::string_view id, const ReadOptions& options) {
-  storage::ReadTransaction tx(*db_);
-  return MustFindTemplate(*db_, Scope(options.workspace).row, id).tmpl;
+  storage::Transaction tx(*repo_, storage::Access::kRead);
+  return MustFindTemplate(*repo_, Scope(options.workspace).row, id).tmpl;
 }
 
 std::vector<Template> Engine::Impl::ListTemplates(const ReadOptions& options) {
-  storage::ReadTransaction tx(*db_);
-  return casework::ListTemplates(*db_, Scope(options.workspace).row);
+  storage::Transaction tx(*repo_, storage::Access::kRead);
+  return casework::ListTemplates(*repo_, Scope(options.workspace).row);
 }
 
 Template Engine::Impl::UpdateTemplate(std::string_view id, const TemplateDraft& input,
                                       const WriteOptions& options) {
   TemplateDraft draft = ValidateTemplate(input, formulas_);
-  storage::WriteTransaction tx(*db_);
+  storage::Transaction tx(*repo_, storage::Access::kWrite);
   WriteContext ctx = Context(Scope(options.workspace, draft.workspace).row);
-  TemplateRecord current = MustFindTemplate(*db_, ctx.workspace, id);
+  TemplateRecord current = MustFindTemplate(*repo_, ctx.workspace, id);
   if (options.expected_version && *options.expected_version != current.tmpl.version)
     throw Error(Status::Conflict(current.tmpl.version,
                                  "the template is at version " +

@@ -10,7 +10,7 @@
 #include "casework/case.h"
 #include "casework/template.h"
 #include "formula/cache.h"
-#include "storage/connection.h"
+#include "storage/repository.h"
 #include "workflow.h"
 #include "write_context.h"
 
@@ -28,9 +28,9 @@ struct TemplateRecord {
 TemplateDraft ValidateTemplate(TemplateDraft draft, FormulaCache& formulas);
 
 // The current version of template `id` in `workspace`; kNotFound when none.
-TemplateRecord MustFindTemplate(storage::Connection& db, std::int64_t workspace,
+TemplateRecord MustFindTemplate(storage::Repository& repo, std::int64_t workspace,
                                 std::string_view id);
-std::vector<Template> ListTemplates(storage::Connection& db, std::int64_t workspace);
+std::vector<Template> ListTemplates(storage::Repository& repo, std::int64_t workspace);
 
 Template InsertTemplate(WriteContext& ctx, const Uuid& id, const TemplateDraft& draft);
 // Writes version `current.version + 1`; `current` must still be current.
@@ -39,7 +39,7 @@ Template UpdateTemplate(WriteContext& ctx, const TemplateRecord& current,
 
 // The workflow of the template version a case was created from, or nullopt
 // for a case without template.
-std::optional<Workflow> CaseWorkflow(storage::Connection& db, std::int64_t case_row);
+std::optional<Workflow> CaseWorkflow(storage::Repository& repo, const storage::CaseKey& key);
 
 Workflow WorkflowOf(const Template& t);
 

@@ -13,14 +13,11 @@
 #include "engine_impl.h"
 #include "json/case_text.h"
 #include "json/decode.h"
-#include "storage/search.h"
-#include "storage/sql.h"
 
 namespace casework {
 namespace {
 
 namespace json = boost::json;
-namespace sql = storage::sql;
 using json_internal::Fail;
 using json_internal::ObjectReader;
 
@@ -86,8 +83,8 @@ Uuid DecodeUuid(const ObjectReader& r, std::string_view member, const std::strin
   return *uuid;
 }
 
-Restored DecodeRestored(const ObjectReader& r) {
-  Restored kept;
+storage::Restored DecodeRestored(const ObjectReader& r) {
+  storage::Restored kept;
   kept.id = DecodeUuid(r, "id", r.RequiredString("id"));
   kept.created_at = r.RequiredTimestamp("created_at");
   kept.updated_at = r.RequiredTimestamp("updated_at");
@@ -132,7 +129,7 @@ class LinkBook {
 
   // Inserts every link, once per pair; a link only one end lists fails,
   // naming where it is listed.
-  void Write(storage::Connection& db) {
+  void Write(storage::Repository& repo) {
     auto by_ends = [](const ListedLink& a, const ListedLink& b) {
       return std::tie(a.from, a.to) < std::tie(b.from, b.to);
     };
@@ -144,7 +141,8 @@ class LinkBook {
              "case " + UuidToString(link.to) +
                  " is not in the import or does not list this case among its linked_cases");
       if (link.from < link.to)
-        InsertLink(db, *FindCaseInAnyWorkspace(db, link.from), *FindCaseInAnyWorkspace(db, link.to));
+        repo.SetLinked(*repo.FindCaseInAnyWorkspace(link.from),
+                       *repo.FindCaseInAnyWorkspace(link.to), true);
     }
   }
 
@@ -163,7 +161,7 @@ ImportSummary Engine::Impl::Import(std::istream& ndjson, const ImportOptions& op
   LineReader lines(ndjson, limits.max_bytes);
   LinkBook links;
   ImportSummary summary;
-  storage::WriteTransaction tx(*db_);
+  storage::Transaction tx(*repo_, storage::Access::kWrite);
   std::string line;
   for (std::int64_t number = 1;; ++number) {
     try {
@@ -173,7 +171,7 @@ ImportSummary Engine::Impl::Import(std::istream& ndjson, const ImportOptions& op
       if (!parsed.ok()) throw Error(parsed.status());
       // An exported case has its id; a create payload has none.
       ObjectReader reader(*parsed, "");
-      std::optional<Restored> kept;
+      std::optional<storage::Restored> kept;
       if (reader.Has("id")) kept = DecodeRestored(reader);
       auto draft = DraftFromJson(*parsed, kept ? DraftKind::kReplace : DraftKind::kCreate);
       if (!draft.ok()) throw Error(draft.status());
@@ -187,39 +185,33 @@ ImportSummary Engine::Impl::Import(std::istream& ndjson, const ImportOptions& op
     // The full-text index of a thousand cases at a time: indexing a
     // whole import at its commit holds every pending case's terms in
     // memory at once, and memory would grow with the import.
-    if (summary.cases() % kIndexEvery == 0) storage::IndexPendingCases(*db_);
+    if (summary.cases() % kIndexEvery == 0) repo_->FlushSearchIndex();
     if (options.progress && options.progress_every > 0 &&
         summary.cases() % options.progress_every == 0)
       options.progress(summary, lines.bytes_read());
   }
-  links.Write(*db_);
+  links.Write(*repo_);
   tx.Commit();
   return summary;
 }
 
 std::int64_t Engine::Impl::Export(std::ostream& ndjson, const ExportOptions& options) {
-  storage::ReadTransaction tx(*db_);
+  storage::Transaction tx(*repo_, storage::Access::kRead);
   std::int64_t workspace = Scope(options.read.workspace).row;
   std::int64_t total = 0;
-  if (options.progress) {
-    auto count = db_->Use(sql::kCountWorkspaceCases);
-    count.Bind(1, workspace);
-    if (count.Step()) total = count.Int(0);
-  }
+  if (options.progress) total = repo_->CountCases(workspace);
   std::int64_t written = 0;
   std::string text;
-  auto cases = db_->Use(sql::kSelectWorkspaceCaseRows);
-  cases.Bind(1, workspace);
-  while (cases.Step()) {
+  repo_->ForEachCase(workspace, [&](const storage::CaseKey& key, const Uuid&) {
     text.clear();
-    AppendCaseText(LoadCase(*db_, cases.Int(0)), text);
+    AppendCaseText(repo_->LoadCase(key), text);
     text += '\n';
     ndjson.write(text.data(), static_cast<std::streamsize>(text.size()));
     if (!ndjson) throw Error(Status::StorageError("cannot write the export"));
     ++written;
     if (options.progress && options.progress_every > 0 && written % options.progress_every == 0)
       options.progress(written, total);
-  }
+  });
   ndjson.flush();
   if (!ndjson) throw Error(Status::StorageError("cannot write the export"));
   return written;

@@ -48,8 +48,8 @@ json::array ConditionSummary(const std::vector<ConditionResult>& results) {
 
 }  // namespace
 
-Workflow Engine::Impl::CaseWorkflowAt(std::int64_t case_row) {
-  auto from_template = CaseWorkflow(*db_, case_row);
+Workflow Engine::Impl::CaseWorkflowAt(const storage::CaseKey& key) {
+  auto from_template = CaseWorkflow(*repo_, key);
   return from_template ? std::move(*from_template) : BuiltinWorkflow();
 }
 
@@ -94,10 +94,10 @@ TransitionOutcome Engine::Impl::Transition(std::string_view id, const Transition
     throw Error(Status::ValidationFailed("reason", "is not valid UTF-8"));
   if (CountCodePoints(request.reason) > kMaxReason)
     throw Error(Status::ValidationFailed("reason", "longer than 10000 characters"));
-  storage::WriteTransaction tx(*db_);
+  storage::Transaction tx(*repo_, storage::Access::kWrite);
   Target target = Open(id, options);
   const Case& before = target.before;
-  Move move = ResolveMove(CaseWorkflowAt(target.key.row), before.status, request.to);
+  Move move = ResolveMove(CaseWorkflowAt(target.key), before.status, request.to);
 
   TransitionOutcome outcome{before, before.status, move.to, move.name, false, {}};
   bool was_closed = before.parent_status == ParentStatus::kClosed;
@@ -114,7 +114,8 @@ TransitionOutcome Engine::Impl::Transition(std::string_view id, const Transition
   if (closes && !was_closed) resolved_at = target.ctx.now;
   if (!closes) resolved_at.reset();
   Uuid transition_id = target.ctx.ids.Next(target.ctx.now);
-  SetStatus(target.ctx, target.key, move.to, move.parent_status, resolved_at, transition_id);
+  repo_->SetStatus(target.key, move.to, move.parent_status, resolved_at, transition_id,
+                   target.ctx.now);
 
   std::vector<Change> changes{{"status", json::value(before.status), json::value(move.to)}};
   if (move.parent_status != before.parent_status)
@@ -131,7 +132,7 @@ TransitionOutcome Engine::Impl::Transition(std::string_view id, const Transition
                        {"transition", move.name ? json::value(*move.name) : json::value(nullptr)},
                        {"reason", request.reason},
                        {"conditions", ConditionSummary(outcome.conditions)}};
-  AppendEvent(target.ctx, target.key.row, options.actor, "status_changed", changes, details);
+  AppendEvent(target.ctx, target.key, options.actor, "status_changed", changes, details);
   Case& after = outcome.result;
   after.status = move.to;
   after.parent_status = move.parent_status;

@@ -19,14 +19,12 @@
 #include "casework/json.h"
 #include "engine_impl.h"
 #include "history.h"
-#include "storage/sql.h"
 #include "workspaces.h"
 
 namespace casework {
 namespace {
 
 namespace json = boost::json;
-namespace sql = storage::sql;
 
 // Past this many, the report says how many more there were instead.
 constexpr std::size_t kMaxProblems = 1000;
@@ -128,10 +126,10 @@ void SharedRecordsAsLinks(json::object& snapshot) {
     *owner = AsLink(*owner, {"id", "email"});
 }
 
-void CheckCase(storage::Connection& db, std::int64_t row, const std::string& id,
+void CheckCase(storage::Repository& repo, const storage::CaseKey& key, const std::string& id,
                VerifyReport& report, Problems& problems) {
-  Case stored = LoadCase(db, row);
-  std::vector<Event> events = LoadEvents(db, row);
+  Case stored = repo.LoadCase(key);
+  std::vector<Event> events = LoadEvents(repo, key);
   ++report.cases;
   report.events += static_cast<std::int64_t>(events.size());
 
@@ -171,60 +169,31 @@ void CheckCase(storage::Connection& db, std::int64_t row, const std::string& id,
       problems.Add(id, member, value, nullptr, "the history records a member the case lacks");
 }
 
-// The counts list totals come from (schema 6) against the cases.
-void CheckCounts(storage::Connection& db, Problems& problems) {
-  auto differing = db.Use(sql::kCountsDiffering);
-  while (differing.Step())
-    problems.Add({}, "case_counts", json::value(differing.Int(5)), json::value(differing.Int(4)),
-                 "the count kept for workspace row " + differing.Text(0) + ", status \"" +
-                     differing.Text(1) + "\" (" + differing.Text(2) +
-                     (differing.Int(3) != 0 ? "), archived," : "), not archived,") +
-                     " is not the number of its cases");
-}
-
 }  // namespace
 
 VerifyReport Engine::Impl::Verify(const ReadOptions& options) {
   VerifyReport report;
   Problems problems(report.problems);
-  storage::ReadTransaction tx(*db_);
-
-  {
-    auto check = db_->Use(sql::kIntegrityCheck);
-    while (check.Step()) {
-      std::string line = check.Text(0);
-      if (line != "ok") problems.Add({}, "integrity_check", nullptr, nullptr, std::move(line));
-    }
-  }
-  {
-    auto check = db_->Use(sql::kForeignKeyCheck);
-    while (check.Step())
-      problems.Add({}, "foreign_key_check", nullptr, nullptr,
-                   "row " + check.Text(1) + " of " + check.Text(0) + " refers to a missing row of " +
-                       check.Text(2));
-  }
-
-  CheckCounts(*db_, problems);
-
-  auto cases = db_->Use(sql::kSelectCasesToVerify);
-  if (options.workspace)
-    cases.Bind(1, ResolveWorkspace(*db_, options.workspace).row);
-  else
-    cases.BindNull(1);
-  while (cases.Step()) {
-    std::int64_t row = cases.Int(0);
-    std::string id = UuidToString(cases.UuidAt(1));
+  storage::Transaction tx(*repo_, storage::Access::kRead);
+  for (storage::StorageProblem& p : repo_->CheckStorage())
+    problems.Add({}, p.check, p.expected ? json::value(*p.expected) : json::value(nullptr),
+                 p.actual ? json::value(*p.actual) : json::value(nullptr), std::move(p.message));
+  std::optional<std::int64_t> workspace;
+  if (options.workspace) workspace = ResolveWorkspace(*repo_, options.workspace).row;
+  repo_->ForEachCase(workspace, [&](const storage::CaseKey& key, const Uuid& uuid) {
+    std::string id = UuidToString(uuid);
     // One unreadable case must not hide the others.
     try {
-      CheckCase(*db_, row, id, report, problems);
+      CheckCase(*repo_, key, id, report, problems);
     } catch (const Error& e) {
+      if (e.status().code() == Code::kBusy) throw;
       problems.Add(id, "history", nullptr, nullptr, "cannot read the case: " + e.status().message());
     } catch (const SQLite::Exception& e) {
       int primary = e.getErrorCode() & 0xff;
       if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_NOMEM) throw;
       problems.Add(id, "history", nullptr, nullptr, std::string("cannot read the case: ") + e.what());
     }
-  }
+  });
   problems.Close();
   return report;
 }

@@ -10,27 +10,22 @@
 
 #include "casework/case.h"
 #include "casework/workspace.h"
-#include "storage/connection.h"
+#include "storage/repository.h"
 #include "uuid.h"
 
 namespace casework {
 
-struct WorkspaceRow {
-  std::int64_t row = 0;
-  Workspace workspace;
-};
+using storage::WorkspaceRow;
 
 // The operation's workspace: the one `scope` (a slug) names, the one the
 // payload's `selector` names, else "default". kNotFound for an unknown one;
 // kValidationFailed when scope and selector name different workspaces.
-WorkspaceRow ResolveWorkspace(storage::Connection& db, const std::optional<std::string>& scope,
+WorkspaceRow ResolveWorkspace(storage::Repository& repo, const std::optional<std::string>& scope,
                               const std::optional<WorkspaceSelector>& selector = std::nullopt);
 
 // kValidationFailed for a malformed or taken slug.
-Workspace InsertWorkspace(storage::Connection& db, const Uuid& id, std::string_view slug,
-                          std::string_view name, std::int64_t now_ms);
-
-std::vector<Workspace> ListWorkspaces(storage::Connection& db);
+Workspace InsertWorkspace(storage::Repository& repo, const Uuid& id, std::string_view slug,
+                          std::string_view name, Timestamp now);
 
 }  // namespace casework
 

@@ -6,13 +6,13 @@
 #include <string>
 
 #include "casework/time.h"
-#include "storage/connection.h"
+#include "storage/repository.h"
 #include "uuid.h"
 
 namespace casework {
 
 struct WriteContext {
-  storage::Connection& db;
+  storage::Repository& repo;
   UuidGenerator& ids;
   Timestamp now;           // one instant for every timestamp of the operation
   std::int64_t workspace;  // rowid of the operation's workspace

@@ -103,7 +103,7 @@ struct InitialState {
 struct StoredTemplate {
   std::int64_t row = 0;
   Uuid id{};
-  Workspace workspace;
+  WorkspaceRef workspace;
   std::string name;
   std::int64_t version = 0;
   Timestamp created_at, updated_at;
@@ -131,10 +131,11 @@ struct ListRows {
   std::vector<ListedCase> cases;  // at most page_size + 1
 };
 
-// What verify found wrong below the cases: {check, message}.
+// What verify found wrong below the cases.
 struct StorageProblem {
   std::string check;  // "integrity_check", "foreign_key_check", "case_counts"
   std::string message;
+  std::optional<std::int64_t> expected, actual;  // case_counts: cases counted, count kept
 };
 
 enum class Access { kRead, kWrite };

@@ -378,14 +378,19 @@ inline constexpr char kInsertCase[] =
     "version, last_transition_uuid, template_version) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
     "?18, ?19, 1, ?21, ?20)";
-inline constexpr char kFindCaseInAnyWorkspace[] = "SELECT id FROM cases WHERE uuid = ?1";
+inline constexpr char kFindCaseInAnyWorkspace[] =
+    "SELECT id, workspace_id, version FROM cases WHERE uuid = ?1";
 
 // Export: every case of a workspace, oldest first (cases_list_created, no
-// sort), and how many there are (from the kept counts).
+// sort), and how many there are (from the kept counts). Verify: every case
+// of every workspace.
 inline constexpr char kCountWorkspaceCases[] =
     "SELECT coalesce(sum(n), 0) FROM case_counts WHERE workspace_id = ?1";
 inline constexpr char kSelectWorkspaceCaseRows[] =
-    "SELECT id FROM cases WHERE workspace_id = ?1 ORDER BY created_at, id";
+    "SELECT id, uuid, workspace_id, version FROM cases WHERE workspace_id = ?1 "
+    "ORDER BY created_at, id";
+inline constexpr char kSelectAllCaseRows[] =
+    "SELECT id, uuid, workspace_id, version FROM cases ORDER BY id";
 
 // The members replace and patch may change. The version guard is redundant
 // under BEGIN IMMEDIATE and kept so that no code path can lose an update.
@@ -504,9 +509,7 @@ inline constexpr char kSelectEvents[] =
 inline constexpr char kIntegrityCheck[] = "PRAGMA integrity_check(100)";
 // One row (table, rowid, parent, fkid) per reference to a missing row.
 inline constexpr char kForeignKeyCheck[] = "PRAGMA foreign_key_check";
-// Every case of workspace ?1, or of all workspaces when ?1 is NULL.
-inline constexpr char kSelectCasesToVerify[] =
-    "SELECT id, uuid FROM cases WHERE ?1 IS NULL OR workspace_id = ?1 ORDER BY id";
+
 
 }  // namespace casework::storage::sql
 
