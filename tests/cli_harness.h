@@ -156,7 +156,7 @@ class Cli {
     return Spawn(args, input, dir_.path());
   }
 
-  std::string db() const { return dir_.file("cases.db"); }
+  const std::string& db() const { return database_.path(); }
   const fs::path& dir() const { return dir_.path(); }
 
   // Writes a payload into the private directory and returns its path.
@@ -174,6 +174,7 @@ class Cli {
 
  private:
   TempDir dir_;
+  TestDatabase database_{dir_.path().string(), "cases.db"};
 };
 
 inline std::string Id(const json::object& c) { return json::value_to<std::string>(c.at("id")); }

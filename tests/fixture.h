@@ -10,6 +10,7 @@
 
 #include <doctest/doctest.h>
 
+#include "backend.h"
 #include "casework/casework.h"
 
 namespace casework::testing {
@@ -50,9 +51,11 @@ inline Options FastOptions() {
   return options;
 }
 
-// An engine on a fresh file, driven by a manual clock.
+// An engine on a fresh database (a file, or a database on the PostgreSQL
+// server: backend.h), driven by a manual clock.
 struct EngineFixture {
   TempDir dir;
+  TestDatabase database{dir.path().string(), "cases.db"};
   std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>();
   std::unique_ptr<Engine> engine;
 
@@ -68,7 +71,7 @@ struct EngineFixture {
     engine = std::move(opened).value();
   }
 
-  std::string path() const { return dir.file("cases.db"); }
+  const std::string& path() const { return database.path(); }
 
   // Creates a case from a JSON create payload; the test fails if it cannot.
   Case MustCreate(std::string_view payload, const WriteOptions& options = {}) {

@@ -34,15 +34,17 @@ inline std::unique_ptr<pg::Connection> Connect(
   return pg::Connection::Open(uri, options);
 }
 
-// An empty database of this test alone, dropped (with whatever is still
-// connected to it) when the object goes.
+// An empty database of this test alone (a copy of `template_name` when
+// given), dropped (with whatever is still connected to it) when the object
+// goes.
 class FreshDatabase {
  public:
-  FreshDatabase() : admin_(Connect(ServerUri())) {
+  explicit FreshDatabase(const std::string& template_name = {}) : admin_(Connect(ServerUri())) {
     static int made = 0;
     name_ = "cw_" + std::to_string(getpid()) + "_" + std::to_string(++made);
     admin_->RunDynamic("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
-    admin_->RunDynamic("CREATE DATABASE " + name_);
+    admin_->RunDynamic("CREATE DATABASE " + name_ +
+                       (template_name.empty() ? "" : " TEMPLATE " + template_name));
   }
   ~FreshDatabase() {
     try {
