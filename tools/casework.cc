@@ -69,8 +69,8 @@ void ExpectVersion(CLI::App* command, Invocation& inv, const char* what = "case"
 
 void AddGlobalOptions(CLI::App& app, Invocation& inv) {
   app.add_option("--db", inv.ctx.db_path,
-                 "database file (default: $CASEWORK_DB, else ./casework.db); "
-                 "created on first use");
+                 "database file (default: $CASEWORK_DB, else ./casework.db), created on "
+                 "first use, or a PostgreSQL database: postgresql://user@host/db");
   app.add_option_function<std::string>(
       "--workspace", [&inv](const std::string& s) { inv.ctx.workspace = s; },
       "workspace slug (default: the payload's workspace, else default)");

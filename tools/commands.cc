@@ -138,11 +138,15 @@ Result<json::value> ReadJson(const std::string& file) {
 Output Init(Engine& engine, const Context& ctx) {
   auto workspaces = engine.ListWorkspaces();
   if (!workspaces.ok()) return workspaces.status();
-  std::error_code ignored;
-  std::filesystem::path path = std::filesystem::absolute(ctx.db_path, ignored);
-  if (path.empty()) path = ctx.db_path;
+  // A PostgreSQL URI is printed as given; a file, as its absolute path.
+  std::string database = ctx.db_path;
+  if (database.find("://") == std::string::npos) {
+    std::error_code ignored;
+    std::filesystem::path path = std::filesystem::absolute(ctx.db_path, ignored);
+    if (!path.empty()) database = path.string();
+  }
   json::object out;
-  out["database"] = path.string();
+  out["database"] = database;
   out["workspaces"] = json::value_from(*workspaces);
   return json::value(std::move(out));
 }
