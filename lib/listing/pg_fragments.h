@@ -229,7 +229,7 @@ inline constexpr char kSubstringTypes[] = "f.type IN ('text', 'email', 'phone', 
 // option (bound), kHasOptionEnd.
 inline constexpr char kHasOption[] =
     "f.type = 'multi_choice' AND f.value::jsonb @> jsonb_build_array(";
-inline constexpr char kHasOptionEnd[] = "))";
+inline constexpr char kHasOptionEnd[] = ")";
 
 // ---- Sorting by a schema field ----
 // The field's row, if the case has it (at most one: the primary key).
