@@ -127,6 +127,20 @@ std::vector<std::string> Matching(pg::PostgresRepository& repository, const char
   return ids;
 }
 
+// Waits until a backend of `fresh`'s database waits for a lock (at most
+// five seconds): the writer racing the test's has reached its wait.
+void AwaitLockWaiter(const FreshDatabase& fresh) {
+  auto observer = pgtest::Connect(pgtest::ServerUri());
+  for (int tries = 0; tries < 500; ++tries) {
+    auto waiting = observer->Run(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'",
+        pg::Params().Add(fresh.name()));
+    if (waiting.Int(0, 0) > 0) return;
+    std::this_thread::sleep_for(10ms);
+  }
+  FAIL("no writer waited for the lock");
+}
+
 }  // namespace
 
 TEST_CASE("a case with every kind of child row reads back as written") {
@@ -139,7 +153,7 @@ TEST_CASE("a case with every kind of child row reads back as written") {
   {
     Tx tx(*repository, Access::kWrite);
     std::int64_t owner = repository->InsertUser(ws, owner_id, {"ann@example.org", "Ann", {}});
-    std::int64_t helper =
+    std::int64_t assignee =
         repository->InsertUser(ws, casework::RandomUuid(), {"bob@example.org", {}, "Bobson"});
     std::int64_t client = repository->InsertContact(
         ws, casework::RandomUuid(), {"client", "c@example.org", "Cé", {}, {}, "+41 1"});
@@ -164,7 +178,7 @@ TEST_CASE("a case with every kind of child row reads back as written") {
     other =
         repository->InsertCase(ws, casework::RandomUuid(), Record("other"), InProgress(), At(9999));
 
-    repository->InsertAssignees(key, {helper, owner});
+    repository->InsertAssignees(key, {assignee, owner});
     repository->InsertTags(key, {"b-tag", "a tag", "Zed"});
     repository->InsertContactLinks(key, {{"client", client, {}}, {"witness", witness, {}}});
     Field choice = MakeField("kind", FieldType::kChoice, "leak");
@@ -333,7 +347,7 @@ TEST_CASE("a case found for update holds off another connection's writer until c
     Tx tx(*patient, Access::kWrite);
     return patient->FindCase(ws, id, Lock::kForUpdate).value().version;
   });
-  std::this_thread::sleep_for(200ms);
+  AwaitLockWaiter(fresh);
   first->UpdateCaseRecord(locked, Record("changed"), At(2000));
   writing.Commit();
   CHECK(waited.get() == 2);
@@ -359,7 +373,7 @@ TEST_CASE("two connections inserting one email at once get one row") {
     tx.Commit();
     return std::pair{u, c};
   });
-  std::this_thread::sleep_for(200ms);
+  AwaitLockWaiter(fresh);
   writing.Commit();
   auto [raced_user, raced_contact] = racing.get();
   CHECK(raced_user == user);
@@ -756,4 +770,35 @@ TEST_CASE("a list by a data field reads each sort key as its type") {
   CHECK(listed.cases[1].key == casework::SqlValue(2.5));
   CHECK(listed.cases[2].key == casework::SqlValue(std::int64_t{3}));
   CHECK(listed.cases[3].key == casework::SqlValue(std::string("x")));
+}
+
+TEST_CASE("a list's search reads the document the repository keeps") {
+  if (!PostgresListingBuiltIn()) {
+    MESSAGE("listing/pg_sql.cc is not built in: skipped");
+    return;
+  }
+  FreshDatabase fresh;
+  auto repository = Open(fresh);
+  const std::int64_t ws = DefaultWorkspace(*repository);
+  CaseKey flood = CommittedCase(*repository, ws, "Dégât des eaux à Genève");
+  CommittedCase(*repository, ws, "Incendie");
+  {
+    Tx tx(*repository, Access::kWrite);
+    std::int64_t contact = repository->InsertContact(ws, casework::RandomUuid(),
+                                                     {"client", {}, {}, "Élodie", "Müller", {}});
+    repository->InsertContactLinks(flood, {{"client", contact, {}}});
+    tx.Commit();
+  }
+  Tx tx(*repository, Access::kRead);
+  casework::ListQuery query;
+  for (const char* words : {"genev", "DEGAT eaux", "elodie muller"}) {
+    CAPTURE(words);
+    query.q = words;
+    storage::ListRows found = repository->List(casework::listing::DescribeList(query), ws);
+    CHECK(found.total == 1);
+    REQUIRE(found.cases.size() == 1);
+    CHECK(found.cases[0].row == flood.row);
+  }
+  query.q = "genève incendie";
+  CHECK(repository->List(casework::listing::DescribeList(query), ws).total == 0);
 }

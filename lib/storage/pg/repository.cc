@@ -71,7 +71,7 @@ std::int64_t InsertedOrTaken(Connection& db, const Rows& inserted, const char* f
 }
 
 // The (workspace, row) pairs as two parallel array parameters.
-std::pair<std::string, std::string> Columns(
+std::pair<std::string, std::string> AsArrayParams(
     const std::set<std::pair<std::int64_t, std::int64_t>>& keys) {
   ArrayParam workspaces, rows;
   for (const auto& [workspace, row] : keys) {
@@ -167,8 +167,8 @@ void PostgresRepository::Rollback() noexcept {
 
 void PostgresRepository::FlushSearchIndex() {
   if (search_cases_.empty() && renamed_contacts_.empty()) return;
-  auto [case_workspaces, case_rows] = Columns(search_cases_);
-  auto [contact_workspaces, contact_rows] = Columns(renamed_contacts_);
+  auto [case_workspaces, case_rows] = AsArrayParams(search_cases_);
+  auto [contact_workspaces, contact_rows] = AsArrayParams(renamed_contacts_);
   // The cases of a renamed contact are not the ones this transaction locked.
   if (!renamed_contacts_.empty())
     db_->Run(sql::kLockCasesOfContacts, Params().Add(contact_workspaces).Add(contact_rows));
