@@ -8,7 +8,6 @@
 #include <SQLiteCpp/Exception.h>
 
 #include "engine_impl.h"
-#include "storage/pg/connection.h"
 
 namespace casework {
 
@@ -40,11 +39,6 @@ Engine::~Engine() = default;
 
 Result<std::unique_ptr<Engine>> Engine::Open(const Options& options, const std::string& path) {
   return Guarded([&] {
-    // Not a file name: opening it as one would only fail obscurely.
-    if (storage::pg::IsUri(path))
-      throw Error(Status::StorageError(
-          "PostgreSQL databases cannot be opened by this version of casework: " +
-          std::string(path.substr(0, path.find(':'))) + "://..."));
     return std::unique_ptr<Engine>(
         new Engine(std::make_unique<Impl>(storage::Repository::Open(path, options), options.clock)));
   });

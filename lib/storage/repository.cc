@@ -2,11 +2,14 @@
 
 #include "casework/status.h"
 #include "listing/filter.h"
+#include "storage/pg/connection.h"
+#include "storage/pg/repository.h"
 #include "storage/sqlite_repository.h"
 
 namespace casework::storage {
 
 std::unique_ptr<Repository> Repository::Open(const std::string& path, const Options& options) {
+  if (pg::IsUri(path)) return pg::OpenRepository(path, options);
   return OpenSqliteRepository(path, options);
 }
 

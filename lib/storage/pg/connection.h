@@ -9,6 +9,7 @@
 #ifndef CASEWORK_LIB_STORAGE_PG_CONNECTION_H_
 #define CASEWORK_LIB_STORAGE_PG_CONNECTION_H_
 
+#include <charconv>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -18,6 +19,8 @@
 #include <vector>
 
 #include "casework/options.h"
+#include "casework/status.h"
+#include "uuid.h"
 
 struct pg_conn;
 struct pg_result;
@@ -51,6 +54,43 @@ class Params {
   std::vector<std::optional<std::string>> values_;
 };
 
+// The text of one array parameter ({"a","b",NULL}), for a statement that
+// writes many rows at once (unnest($1::text[])). Every element is quoted,
+// so any text survives; the server converts each to the element type.
+class ArrayParam {
+ public:
+  ArrayParam& Add(std::string_view text) {
+    text_ += text_.size() > 1 ? ",\"" : "\"";
+    for (char c : text) {
+      if (c == '"' || c == '\\') text_ += '\\';
+      text_ += c;
+    }
+    text_ += '"';
+    return *this;
+  }
+  ArrayParam& Add(std::int64_t value) { return Add(std::string_view(std::to_string(value))); }
+  ArrayParam& Add(double value) {
+    char buffer[32];  // the shortest text that reads back as the same double
+    auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+    return Add(std::string_view(buffer, static_cast<std::size_t>(end - buffer)));
+  }
+  ArrayParam& Add(const char* text) { return Add(std::string_view(text)); }
+  ArrayParam& AddBool(bool value) { return Add(std::string_view(value ? "t" : "f")); }
+  ArrayParam& AddNull() {
+    text_ += text_.size() > 1 ? ",NULL" : "NULL";
+    return *this;
+  }
+  template <typename T>
+  ArrayParam& Add(const std::optional<T>& value) {
+    return value ? Add(*value) : AddNull();
+  }
+
+  std::string Text() const { return text_ + "}"; }
+
+ private:
+  std::string text_ = "{";
+};
+
 // The rows of one statement, read by row and column from 0. Values are in
 // PostgreSQL's text format: an integer reads as its digits, a boolean as
 // "t" or "f".
@@ -81,6 +121,37 @@ class Rows {
  private:
   friend class Connection;
   pg_result* result_;
+};
+
+// One row of Rows, read by column from 0 as storage/case_rows.h reads a
+// backend's row. A uuid column is read from its text form.
+class RowView {
+ public:
+  RowView(const Rows& rows, int row) : rows_(rows), row_(row) {}
+
+  bool IsNull(int column) const { return rows_.IsNull(row_, column); }
+  std::string_view View(int column) const { return rows_.View(row_, column); }
+  std::string Text(int column) const { return rows_.Text(row_, column); }
+  std::int64_t Int(int column) const { return rows_.Int(row_, column); }
+  double Double(int column) const { return rows_.Double(row_, column); }
+  std::optional<std::string> OptionalText(int column) const {
+    return rows_.OptionalText(row_, column);
+  }
+  std::optional<std::int64_t> OptionalInt(int column) const {
+    return rows_.OptionalInt(row_, column);
+  }
+  // Throws Error (kStorageError) for text that is not a uuid: only a
+  // damaged database, or a statement reading the wrong column, gives one.
+  Uuid UuidAt(int column) const {
+    std::string_view text = View(column);
+    if (auto uuid = UuidFromString(text)) return *uuid;
+    throw Error(Status::StorageError("PostgreSQL: not a uuid: \"" +
+                                     std::string(text.substr(0, 40)) + "\""));
+  }
+
+ private:
+  const Rows& rows_;
+  int row_;
 };
 
 class Connection {

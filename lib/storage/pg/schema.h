@@ -132,6 +132,10 @@ CREATE INDEX cases_list_parent_status
   ON cases (workspace_id, parent_status, created_at, uuid) INCLUDE (archived_at);
 CREATE INDEX cases_list_status
   ON cases (workspace_id, status, created_at, uuid) INCLUDE (archived_at);
+-- A case found by its id alone (import, links across the database). Not
+-- unique: a distributed table's unique indexes must hold workspace_id, and
+-- ids are unique by their making (UUIDv7).
+CREATE INDEX cases_by_uuid ON cases (uuid);
 CREATE INDEX cases_by_reference ON cases (workspace_id, reference);
 CREATE INDEX cases_by_template ON cases (workspace_id, template_uuid);
 CREATE INDEX cases_by_owner ON cases (workspace_id, owner_id);
@@ -224,6 +228,21 @@ CREATE TABLE case_events (
   PRIMARY KEY (workspace_id, case_id, seq),
   FOREIGN KEY (workspace_id, case_id) REFERENCES cases (workspace_id, id) ON DELETE CASCADE
 );
+-- The full-text document of a case: its title, description and reference
+-- and the names of its linked contacts, unaccented, in the 'simple'
+-- configuration (lower-cased words, no stemming, as SQLite's unicode61 with
+-- remove_diacritics). The engine writes cases.search from it in the
+-- transaction that changes any of these (storage/pg/repository.cc).
+CREATE FUNCTION casework_case_search(ws bigint, case_row bigint) RETURNS tsvector
+LANGUAGE sql STABLE AS $$
+  SELECT to_tsvector('simple', unaccent(concat_ws(' ', c.title, c.description, c.reference,
+    (SELECT string_agg(concat_ws(' ', ct.name, ct.given_name, ct.family_name), ' '
+                       ORDER BY cc.position)
+       FROM case_contacts cc
+       JOIN contacts ct ON ct.workspace_id = cc.workspace_id AND ct.id = cc.contact_id
+      WHERE cc.workspace_id = c.workspace_id AND cc.case_id = c.id))))
+  FROM cases c WHERE c.workspace_id = ws AND c.id = case_row
+$$;
 -- How many cases each workspace has in each status, archived or not, kept
 -- by the triggers below whatever writes the rows (see SQLite's schema 6).
 CREATE TABLE case_counts (

@@ -1,0 +1,391 @@
+// The PostgreSQL repository: transactions and search upkeep, workspaces,
+// users and contacts, templates, history, listing and verify. The rows of a
+// case are in case_rows.cc.
+#include "storage/pg/repository.h"
+
+#include <set>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "casework/status.h"
+#include "listing.h"
+#include "listing/filter.h"
+#include "listing/pg_sql.h"
+#include "storage/case_rows.h"
+#include "storage/pg/migrations.h"
+#include "storage/pg/sql.h"
+
+namespace casework::storage::pg {
+namespace {
+
+// Columns: row, uuid, slug, name.
+WorkspaceRow ReadWorkspace(const RowView& row) {
+  return {row.Int(0), {UuidToString(row.UuidAt(1)), row.Text(2), row.Text(3)}};
+}
+
+std::optional<WorkspaceRow> FirstWorkspace(const Rows& rows) {
+  if (rows.empty()) return std::nullopt;
+  return ReadWorkspace(RowView(rows, 0));
+}
+
+// Columns: row, uuid, name, given_name, family_name, phone.
+StoredContact ReadContact(const RowView& row) {
+  return {row.Int(0),          row.UuidAt(1),       row.OptionalText(2),
+          row.OptionalText(3), row.OptionalText(4), row.OptionalText(5)};
+}
+
+std::optional<StoredContact> FirstContact(const Rows& rows) {
+  if (rows.empty()) return std::nullopt;
+  return ReadContact(RowView(rows, 0));
+}
+
+// Columns as pg/sql.h's kSelectTemplate returns them.
+StoredTemplate ReadTemplate(const RowView& row) {
+  StoredTemplate t;
+  t.row = row.Int(0);
+  t.id = row.UuidAt(1);
+  t.workspace = {UuidToString(row.UuidAt(2)), row.Text(3)};
+  t.name = row.Text(4);
+  t.version = row.Int(5);
+  t.created_at = TimeFromMillis(row.Int(6));
+  t.updated_at = TimeFromMillis(row.Int(7));
+  t.definition = row.Text(8);
+  return t;
+}
+
+// The row an INSERT ... ON CONFLICT DO NOTHING RETURNING id made or, when
+// it made none, the row of the other writer that has the email. The
+// conflict waited for that writer to commit, so the row is visible to the
+// next statement of a READ COMMITTED transaction.
+std::int64_t InsertedOrTaken(Connection& db, const Rows& inserted, const char* find_taken,
+                             std::int64_t workspace, std::string_view email) {
+  if (!inserted.empty()) return inserted.Int(0, 0);
+  Rows taken = db.Run(find_taken, Params().Add(workspace).Add(email));
+  if (taken.empty())
+    throw Error(
+        Status::StorageError("PostgreSQL: an email was taken by a row that cannot be found"));
+  return taken.Int(0, 0);
+}
+
+// The (workspace, row) pairs as two parallel array parameters.
+std::pair<std::string, std::string> AsArrayParams(
+    const std::set<std::pair<std::int64_t, std::int64_t>>& keys) {
+  ArrayParam workspaces, rows;
+  for (const auto& [workspace, row] : keys) {
+    workspaces.Add(workspace);
+    rows.Add(row);
+  }
+  return {workspaces.Text(), rows.Text()};
+}
+
+// The values of a compiled list statement; WorkspaceParam is `workspace`.
+Params ListParams(const std::vector<SqlValue>& values, std::int64_t workspace) {
+  Params params;
+  for (const SqlValue& value : values) {
+    std::visit(
+        [&](const auto& v) {
+          using T = std::decay_t<decltype(v)>;
+          if constexpr (std::is_same_v<T, std::nullptr_t>)
+            params.AddNull();
+          else if constexpr (std::is_same_v<T, WorkspaceParam>)
+            params.Add(workspace);
+          else if constexpr (std::is_same_v<T, Uuid>)
+            params.Add(UuidToString(v));
+          else if constexpr (std::is_same_v<T, std::string>)
+            params.Add(std::string_view(v));
+          else
+            params.Add(v);
+        },
+        value);
+  }
+  return params;
+}
+
+// The sort key of a page row: column 2 in text, read as column 3 tags it
+// (listing/pg_sql.h): 'i' an integer, 'f' a double, 't' text, NULL none.
+SqlValue SortKeyAt(const RowView& row) {
+  if (row.IsNull(3)) return nullptr;
+  const std::string_view tag = row.View(3);
+  if (tag == "i") return row.Int(2);
+  if (tag == "f") return row.Double(2);
+  if (tag == "t") return row.Text(2);
+  throw Error(Status::StorageError("PostgreSQL: a sort key tagged \"" + std::string(tag) + "\""));
+}
+
+}  // namespace
+
+std::unique_ptr<Repository> OpenRepository(const std::string& uri, const Options& options) {
+  std::unique_ptr<Connection> db = Connection::Open(uri, options);
+  Migrate(*db);
+  return std::make_unique<PostgresRepository>(std::move(db));
+}
+
+PostgresRepository::PostgresRepository(std::unique_ptr<Connection> db) : db_(std::move(db)) {}
+
+// ---- Transactions ----
+
+void PostgresRepository::Begin(Access access) {
+  search_cases_.clear();
+  renamed_contacts_.clear();
+  db_->Exec(access == Access::kWrite ? sql::kBeginWrite : sql::kBeginRead);
+  in_transaction_ = true;
+}
+
+void PostgresRepository::Commit() {
+  // Commit leaves no transaction open, whatever fails: a statement that
+  // failed before aborted the transaction, and the search update fails too.
+  try {
+    FlushSearchIndex();
+  } catch (...) {
+    Rollback();
+    throw;
+  }
+  // Whatever COMMIT answers, no transaction is open after it.
+  in_transaction_ = false;
+  // COMMIT of a transaction a failed statement aborted answers ROLLBACK,
+  // not an error: the work is lost and the caller must hear it.
+  if (!db_->CommitReportsCommitted())
+    throw Error(Status::StorageError("PostgreSQL: the transaction was rolled back"));
+}
+
+void PostgresRepository::Rollback() noexcept {
+  search_cases_.clear();
+  renamed_contacts_.clear();
+  // After a COMMIT that failed there is nothing to roll back, and a
+  // ROLLBACK would only have the server warn of it.
+  if (!std::exchange(in_transaction_, false)) return;
+  try {
+    db_->Exec(sql::kRollback);
+  } catch (...) {
+    // The connection is gone: the server rolls back whatever was open, so
+    // there is nothing left to undo.
+  }
+}
+
+void PostgresRepository::FlushSearchIndex() {
+  if (search_cases_.empty() && renamed_contacts_.empty()) return;
+  auto [case_workspaces, case_rows] = AsArrayParams(search_cases_);
+  auto [contact_workspaces, contact_rows] = AsArrayParams(renamed_contacts_);
+  // The cases of a renamed contact are not the ones this transaction locked.
+  if (!renamed_contacts_.empty())
+    db_->Run(sql::kLockCasesOfContacts, Params().Add(contact_workspaces).Add(contact_rows));
+  db_->Run(sql::kRefreshSearch,
+           Params().Add(case_workspaces).Add(case_rows).Add(contact_workspaces).Add(contact_rows));
+  search_cases_.clear();
+  renamed_contacts_.clear();
+}
+
+// ---- Workspaces ----
+
+std::optional<WorkspaceRow> PostgresRepository::FindWorkspaceBySlug(std::string_view slug) {
+  return FirstWorkspace(db_->Run(sql::kFindWorkspaceBySlug, Params().Add(slug)));
+}
+
+std::optional<WorkspaceRow> PostgresRepository::FindWorkspaceById(const Uuid& id) {
+  return FirstWorkspace(db_->Run(sql::kFindWorkspaceByUuid, Params().Add(UuidToString(id))));
+}
+
+void PostgresRepository::InsertWorkspace(const Uuid& id, std::string_view slug,
+                                         std::string_view name, Timestamp now) {
+  db_->Run(sql::kInsertWorkspace,
+           Params().Add(UuidToString(id)).Add(slug).Add(name).Add(MillisOf(now)));
+}
+
+std::vector<Workspace> PostgresRepository::ListWorkspaces() {
+  Rows rows = db_->Run(sql::kListWorkspaces);
+  std::vector<Workspace> all;
+  all.reserve(static_cast<std::size_t>(rows.size()));
+  for (int i = 0; i < rows.size(); ++i) all.push_back(ReadWorkspace(RowView(rows, i)).workspace);
+  return all;
+}
+
+// ---- Users and contacts ----
+
+std::optional<StoredUser> PostgresRepository::FindUser(std::int64_t workspace,
+                                                       std::string_view email) {
+  Rows rows = db_->Run(sql::kFindUser, Params().Add(workspace).Add(email));
+  if (rows.empty()) return std::nullopt;
+  RowView row(rows, 0);
+  return StoredUser{row.Int(0), row.UuidAt(1), row.OptionalText(2), row.OptionalText(3)};
+}
+
+std::int64_t PostgresRepository::InsertUser(std::int64_t workspace, const Uuid& id,
+                                            const UserInput& user) {
+  Rows inserted = db_->Run(sql::kInsertUser, Params()
+                                                 .Add(workspace)
+                                                 .Add(UuidToString(id))
+                                                 .Add(user.email)
+                                                 .Add(user.given_name)
+                                                 .Add(user.family_name));
+  return InsertedOrTaken(*db_, inserted, sql::kFindUserRow, workspace, user.email);
+}
+
+void PostgresRepository::UpdateUserNames(std::int64_t workspace, const StoredUser& user) {
+  db_->Run(sql::kUpdateUserNames,
+           Params().Add(workspace).Add(user.row).Add(user.given_name).Add(user.family_name));
+}
+
+std::optional<StoredContact> PostgresRepository::FindContactByEmail(std::int64_t workspace,
+                                                                    std::string_view email) {
+  return FirstContact(db_->Run(sql::kFindContactByEmail, Params().Add(workspace).Add(email)));
+}
+
+std::optional<StoredContact> PostgresRepository::FindOwnContact(const CaseKey& key,
+                                                                std::string_view contact_key) {
+  return FirstContact(
+      db_->Run(sql::kFindOwnContact, Params().Add(key.workspace).Add(key.row).Add(contact_key)));
+}
+
+std::int64_t PostgresRepository::InsertContact(std::int64_t workspace, const Uuid& id,
+                                               const ContactInput& contact) {
+  Rows inserted = db_->Run(sql::kInsertContact, Params()
+                                                    .Add(workspace)
+                                                    .Add(UuidToString(id))
+                                                    .Add(contact.email)
+                                                    .Add(contact.name)
+                                                    .Add(contact.given_name)
+                                                    .Add(contact.family_name)
+                                                    .Add(contact.phone));
+  if (!contact.email) return inserted.Int(0, 0);
+  return InsertedOrTaken(*db_, inserted, sql::kFindContactRow, workspace, *contact.email);
+}
+
+void PostgresRepository::UpdateContact(std::int64_t workspace, const StoredContact& contact) {
+  db_->Run(sql::kUpdateContact, Params()
+                                    .Add(workspace)
+                                    .Add(contact.row)
+                                    .Add(contact.name)
+                                    .Add(contact.given_name)
+                                    .Add(contact.family_name)
+                                    .Add(contact.phone));
+  renamed_contacts_.insert({workspace, contact.row});
+}
+
+// ---- Templates ----
+
+std::optional<StoredTemplate> PostgresRepository::FindTemplate(std::int64_t workspace,
+                                                               const Uuid& id) {
+  Rows rows = db_->Run(sql::kSelectTemplate, Params().Add(workspace).Add(UuidToString(id)));
+  if (rows.empty()) return std::nullopt;
+  return ReadTemplate(RowView(rows, 0));
+}
+
+std::vector<StoredTemplate> PostgresRepository::ListTemplates(std::int64_t workspace) {
+  Rows rows = db_->Run(sql::kListTemplates, Params().Add(workspace));
+  std::vector<StoredTemplate> all;
+  all.reserve(static_cast<std::size_t>(rows.size()));
+  for (int i = 0; i < rows.size(); ++i) all.push_back(ReadTemplate(RowView(rows, i)));
+  return all;
+}
+
+void PostgresRepository::InsertTemplate(std::int64_t workspace, const Uuid& id,
+                                        std::string_view name, std::string_view definition,
+                                        Timestamp now) {
+  Rows inserted =
+      db_->Run(sql::kInsertTemplate,
+               Params().Add(workspace).Add(UuidToString(id)).Add(name).Add(MillisOf(now)));
+  db_->Run(sql::kInsertTemplateVersion, Params()
+                                            .Add(workspace)
+                                            .Add(inserted.Int(0, 0))
+                                            .Add(std::int64_t{1})
+                                            .Add(definition)
+                                            .Add(MillisOf(now)));
+}
+
+void PostgresRepository::UpdateTemplate(std::int64_t workspace, const StoredTemplate& current,
+                                        std::string_view name, std::string_view definition,
+                                        Timestamp now) {
+  Rows updated = db_->Run(
+      sql::kUpdateTemplate,
+      Params().Add(workspace).Add(current.row).Add(current.version).Add(name).Add(MillisOf(now)));
+  if (updated.changed() != 1)
+    throw Error(Status::Conflict(current.version, "the template changed during the update"));
+  db_->Run(sql::kInsertTemplateVersion, Params()
+                                            .Add(workspace)
+                                            .Add(current.row)
+                                            .Add(current.version + 1)
+                                            .Add(definition)
+                                            .Add(MillisOf(now)));
+}
+
+std::optional<std::string> PostgresRepository::CaseTemplateDefinition(const CaseKey& key) {
+  Rows rows =
+      db_->Run(sql::kSelectCaseTemplateDefinition, Params().Add(key.workspace).Add(key.row));
+  if (rows.empty()) return std::nullopt;
+  return rows.Text(0, 0);
+}
+
+// ---- History ----
+
+std::int64_t PostgresRepository::NextEventSeq(const CaseKey& key) {
+  return db_->Run(sql::kNextEventSeq, Params().Add(key.workspace).Add(key.row)).Int(0, 0);
+}
+
+void PostgresRepository::InsertEvent(const CaseKey& key, const StoredEvent& event) {
+  db_->Run(sql::kInsertEvent, Params()
+                                  .Add(key.workspace)
+                                  .Add(key.row)
+                                  .Add(event.seq)
+                                  .Add(MillisOf(event.at))
+                                  .Add(event.actor)
+                                  .Add(event.kind)
+                                  .Add(event.changes)
+                                  .Add(event.details));
+}
+
+std::vector<StoredEvent> PostgresRepository::LoadEvents(const CaseKey& key) {
+  Rows rows = db_->Run(sql::kSelectEvents, Params().Add(key.workspace).Add(key.row));
+  std::vector<StoredEvent> events;
+  events.reserve(static_cast<std::size_t>(rows.size()));
+  for (int i = 0; i < rows.size(); ++i) {
+    RowView row(rows, i);
+    events.push_back({row.Int(0), TimeFromMillis(row.Int(1)), row.Text(2), row.Text(3), row.Text(4),
+                      row.Text(5)});
+  }
+  return events;
+}
+
+// ---- Listing ----
+
+ListRows PostgresRepository::List(const listing::ListFilter& filter, std::int64_t workspace) {
+  const CompiledList plan = listing::PostgresList(filter);
+  ListRows listed;
+  {
+    Rows count = db_->RunDynamic(plan.count.sql, ListParams(plan.count.params, workspace));
+    if (!count.empty()) {
+      listed.total = count.Int(0, 0);
+      if (filter.cursor && !filter.cursor->position) listed.not_after_cursor = count.Int(0, 1);
+    }
+  }
+  if (!ListNeedsPage(filter, listed.total)) return listed;
+  Rows page = db_->RunDynamic(plan.page.sql, ListParams(plan.page.params, workspace));
+  listed.cases.reserve(static_cast<std::size_t>(page.size()));
+  for (int i = 0; i < page.size(); ++i) {
+    RowView row(page, i);
+    listed.cases.push_back({row.Int(0), row.UuidAt(1), SortKeyAt(row)});
+  }
+  return listed;
+}
+
+// ---- Verify ----
+
+// PostgreSQL checks its own pages and keeps every foreign key: what is left
+// to check below the cases is the kept counts.
+std::vector<StorageProblem> PostgresRepository::CheckStorage() {
+  std::vector<StorageProblem> problems;
+  Rows differing = db_->Run(sql::kCountsDiffering);
+  for (int i = 0; i < differing.size(); ++i) {
+    RowView row(differing, i);
+    problems.push_back({"case_counts", "the count kept for workspace row " + row.Text(0) +
+                                           ", status \"" + row.Text(1) + "\" (" + row.Text(2) +
+                                           (row.Int(3) != 0 ? "), archived," : "), not archived,") +
+                                           " is not the number of its cases",
+                           row.Int(5), row.Int(4)});
+  }
+  return problems;
+}
+
+}  // namespace casework::storage::pg
