@@ -11,8 +11,10 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
 
 #include "pg_fixture.h"
 #include "storage/pg/migrations.h"
@@ -94,6 +96,19 @@ class RawDatabase {
   }
 
   std::int64_t Int(const std::string& sql) { return std::stoll(Text(sql)); }
+
+  // The first column of every row, as text.
+  std::vector<std::string> Column(const std::string& sql) {
+    std::vector<std::string> values;
+    if (pg_) {
+      auto rows = pg_->RunDynamic(sql);
+      for (int i = 0; i < rows.size(); ++i) values.push_back(rows.Text(i, 0));
+      return values;
+    }
+    SQLite::Statement q(*sqlite_, sql);
+    while (q.executeStep()) values.push_back(q.getColumn(0).getString());
+    return values;
+  }
 
  private:
   std::unique_ptr<SQLite::Database> sqlite_;
