@@ -16,17 +16,12 @@
 #include <utility>
 
 #include "listing/pg_fragments.h"
+#include "listing/sql_builder.h"
 
 namespace casework::listing {
 namespace {
 
 namespace pf = pg_fragments;
-using pf::Fragment;
-
-// Marks a parameter in SQL under construction. No fragment holds it, so
-// the parameters of a whole statement can be numbered ($1, $2, ...) once
-// its parts (shared by the count and the page) are put together.
-constexpr char kParameter = '\x01';
 
 // The cast that gives a parameter its value's type.
 Fragment CastOf(const SqlValue& value) {
@@ -38,74 +33,12 @@ Fragment CastOf(const SqlValue& value) {
   return pf::kEmpty;  // NULL: typed by where it stands
 }
 
-// SQL under construction: constant fragments and typed parameters.
-class Sql {
- public:
-  Sql() = default;
-  explicit Sql(Fragment f) { Add(f); }
-  Sql& Add(Fragment f) {
-    text_ += f.text();
-    return *this;
-  }
-  Sql& Add(const Sql& other) {
-    text_ += other.text_;
-    params_.insert(params_.end(), other.params_.begin(), other.params_.end());
-    return *this;
-  }
-  // A parameter, cast to its value's type.
-  Sql& Bind(SqlValue value) {
-    text_ += kParameter;
-    text_ += CastOf(value).text();
-    params_.push_back(std::move(value));
-    return *this;
-  }
-  // The statement, its parameters numbered in order.
-  SqlText Done() {
-    std::string sql;
-    sql.reserve(text_.size() + 3 * params_.size());
-    int number = 0;
-    for (char ch : text_) {
-      if (ch != kParameter) {
-        sql += ch;
-        continue;
-      }
-      sql += '$';
-      sql += std::to_string(++number);
-    }
-    return {std::move(sql), std::move(params_)};
-  }
-
- private:
-  std::string text_;
-  std::vector<SqlValue> params_;
+struct PostgresDialect {
+  static constexpr Placeholders kPlaceholders = Placeholders::kNumbered;
+  static Fragment CastOf(const SqlValue& value) { return listing::CastOf(value); }
 };
+using Sql = BasicSql<PostgresDialect>;
 
-// One of two fragments (a conditional expression would decay the arrays).
-Fragment Pick(bool first, Fragment a, Fragment b) { return first ? a : b; }
-
-Sql Negated(const Sql& inner) { return Sql(pf::kNot).Add(pf::kOpen).Add(inner).Add(pf::kClose); }
-
-// "(a OR b ...)" / "(a AND b ...)"; an empty list is `empty`.
-Sql Joined(const std::vector<Sql>& parts, Fragment separator, Fragment empty) {
-  if (parts.empty()) return Sql(empty);
-  if (parts.size() == 1) return parts.front();
-  Sql out(pf::kOpen);
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    if (i > 0) out.Add(separator);
-    out.Add(parts[i]);
-  }
-  return out.Add(pf::kClose);
-}
-
-// "$1::text, $2::text"
-Sql ValueList(const std::vector<SqlValue>& values) {
-  Sql out;
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i > 0) out.Add(pf::kComma);
-    out.Bind(values[i]);
-  }
-  return out;
-}
 
 // A number as double precision, the type of typed_number: integers too,
 // so that they compare with the column's own operators (and its index).
@@ -245,7 +178,7 @@ Sql Condition(Fragment column, Fragment ordered, Op op, const std::vector<SqlVal
   switch (op) {
     case Op::kIn:
     case Op::kNin:
-      return Sql(column).Add(pf::kIn).Add(ValueList(values)).Add(pf::kClose);
+      return Sql(column).Add(pf::kIn).Add(Sql::ValueList(values)).Add(pf::kClose);
     case Op::kContains:
       return Sql(pf::kStrpos).Add(column).Add(pf::kComma).Bind(values.front()).Add(pf::kStrposEnd);
     default:
@@ -292,7 +225,7 @@ Sql DataContains(const Leaf& leaf) {
                       .Add(pf::kAnd)
                       .Add(Condition(pf::kFieldText, pf::kFieldText, Op::kContains, {text}));
   Sql option = Sql(pf::kHasOption).Bind(text).Add(pf::kHasOptionEnd);
-  return Joined({DataLinked(leaf.field, substring), DataLinked(leaf.field, option)}, pf::kOr,
+  return Sql::Joined({DataLinked(leaf.field, substring), DataLinked(leaf.field, option)}, pf::kOr,
                 pf::kFalse);
 }
 
@@ -305,7 +238,7 @@ Sql DataCondition(const Leaf& leaf, Op op) {
   for (int g = 0; g < kGroups; ++g)
     if (!groups[g].empty())
       parts.push_back(DataLinked(leaf.field, GroupCondition(g, op, groups[g])));
-  return Joined(parts, pf::kOr, pf::kFalse);
+  return Sql::Joined(parts, pf::kOr, pf::kFalse);
 }
 
 // `bounds` (REQUIRES: of one group) on `field` as one subquery. A key has
@@ -366,8 +299,8 @@ Sql LeafSql(const Leaf& leaf) {
   // eq null: the value is absent; ne null: present.
   if ((op == Op::kEq || op == Op::kNe) && leaf.null)
     return Rewritten(leaf, Op::kExists, op == Op::kNe);
-  if (op == Op::kExists && !leaf.exists) return Negated(Rewritten(leaf, Op::kExists, true));
-  if (op == Op::kNe || op == Op::kNin) return Negated(Rewritten(leaf, Positive(op), true));
+  if (op == Op::kExists && !leaf.exists) return Sql::Negated(Rewritten(leaf, Op::kExists, true));
+  if (op == Op::kNe || op == Op::kNin) return Sql::Negated(Rewritten(leaf, Positive(op), true));
   if (op == Op::kIn && leaf.values.empty() && leaf.data.empty()) return Sql(pf::kFalse);
 
   const FieldSql& sql = SqlOf(f);
@@ -407,11 +340,11 @@ Sql LeafSql(const Leaf& leaf) {
 // A condition under an or / not of the advanced filter.
 Sql NodeSql(const Node& node) {
   if (node.type == Node::Type::kLeaf) return LeafSql(*node.leaf);
-  if (node.type == Node::Type::kNot) return Negated(NodeSql(node.children.front()));
+  if (node.type == Node::Type::kNot) return Sql::Negated(NodeSql(node.children.front()));
   std::vector<Sql> parts;
   for (const Node& child : node.children) parts.push_back(NodeSql(child));
-  if (node.type == Node::Type::kOr) return Joined(parts, pf::kOr, pf::kFalse);
-  return Joined(parts, pf::kAnd, pf::kTrue);
+  if (node.type == Node::Type::kOr) return Sql::Joined(parts, pf::kOr, pf::kFalse);
+  return Sql::Joined(parts, pf::kAnd, pf::kTrue);
 }
 
 Sql ConjunctSql(const Conjunct& c) {

@@ -11,66 +11,20 @@
 #include <array>
 #include <string_view>
 
+#include "listing/sql_builder.h"
 #include "storage/list_sql.h"
 
 namespace casework::listing {
 namespace {
 
 namespace ls = storage::list_sql;
-using ls::Fragment;
 
-// SQL under construction: constant fragments and "?" for bound values.
-class Sql {
- public:
-  Sql() = default;
-  explicit Sql(Fragment f) { Add(f); }
-  Sql& Add(Fragment f) {
-    text_ += f.text();
-    return *this;
-  }
-  Sql& Add(const Sql& other) {
-    text_ += other.text_;
-    params_.insert(params_.end(), other.params_.begin(), other.params_.end());
-    return *this;
-  }
-  Sql& Bind(SqlValue value) {
-    text_ += '?';
-    params_.push_back(std::move(value));
-    return *this;
-  }
-  SqlText Done() { return {std::move(text_), std::move(params_)}; }
-
- private:
-  std::string text_;
-  std::vector<SqlValue> params_;
+struct SqliteDialect {
+  static constexpr Placeholders kPlaceholders = Placeholders::kQuestionMarks;
+  static Fragment CastOf(const SqlValue&) { return ""; }  // SQLite types values itself
 };
+using Sql = BasicSql<SqliteDialect>;
 
-// One of two fragments (a conditional expression would decay the arrays).
-Fragment Pick(bool first, Fragment a, Fragment b) { return first ? a : b; }
-
-Sql Negated(const Sql& inner) { return Sql(ls::kNot).Add(ls::kOpen).Add(inner).Add(ls::kClose); }
-
-// "(a OR b ...)" / "(a AND b ...)"; an empty list is `empty`.
-Sql Joined(const std::vector<Sql>& parts, Fragment separator, Fragment empty) {
-  if (parts.empty()) return Sql(empty);
-  if (parts.size() == 1) return parts.front();
-  Sql out(ls::kOpen);
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    if (i > 0) out.Add(separator);
-    out.Add(parts[i]);
-  }
-  return out.Add(ls::kClose);
-}
-
-// "?, ?, ?"
-Sql ValueList(const std::vector<SqlValue>& values) {
-  Sql out;
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i > 0) out.Add(ls::kComma);
-    out.Bind(values[i]);
-  }
-  return out;
-}
 
 // ---- Fields and sort keys as SQL ----
 
@@ -183,7 +137,7 @@ Sql Condition(Fragment attribute, Op op, const std::vector<SqlValue>& values) {
   switch (op) {
     case Op::kIn:
     case Op::kNin:
-      return Sql(attribute).Add(ls::kIn).Add(ValueList(values)).Add(ls::kClose);
+      return Sql(attribute).Add(ls::kIn).Add(Sql::ValueList(values)).Add(ls::kClose);
     case Op::kContains:
       return Sql(ls::kInstr).Add(attribute).Add(ls::kComma).Bind(values.front()).Add(
           ls::kInstrEnd);
@@ -247,7 +201,7 @@ Sql DataCondition(const Leaf& leaf, Op op, bool plain) {
                         .Bind(text)
                         .Add(ls::kInstrEnd);
     Sql option = Sql(ls::kHasOption).Bind(text).Add(ls::kClose);
-    return Joined({DataLinked(leaf.field, plain, substring), DataLinked(leaf.field, plain, option)},
+    return Sql::Joined({DataLinked(leaf.field, plain, substring), DataLinked(leaf.field, plain, option)},
                   ls::kOr, ls::kFalse);
   }
   const Groups groups = DataGroups(leaf.data);
@@ -257,7 +211,7 @@ Sql DataCondition(const Leaf& leaf, Op op, bool plain) {
     Sql cond = Sql(kGroupTypes[g]).Add(ls::kAnd).Add(Condition(ls::kFieldValue, op, groups[g]));
     parts.push_back(DataLinked(leaf.field, plain, cond));
   }
-  return Joined(parts, ls::kOr, ls::kFalse);
+  return Sql::Joined(parts, ls::kOr, ls::kFalse);
 }
 
 // `bounds` (REQUIRES: of one group) on `field` as one plain subquery:
@@ -288,12 +242,12 @@ Sql LeafSql(const Leaf& leaf, bool plain) {
   if (op == Op::kExists && !leaf.exists) {
     Leaf present = leaf;
     present.exists = true;
-    return Negated(LeafSql(present, plain));
+    return Sql::Negated(LeafSql(present, plain));
   }
   if (op == Op::kNe || op == Op::kNin) {
     Leaf positive = leaf;
     positive.op = Positive(op);
-    return Negated(LeafSql(positive, plain));
+    return Sql::Negated(LeafSql(positive, plain));
   }
   if (op == Op::kIn && leaf.values.empty() && leaf.data.empty()) return Sql(ls::kFalse);
 
@@ -338,11 +292,11 @@ Sql LeafSql(const Leaf& leaf, bool plain) {
 // A condition under an or / not of the advanced filter: unindexed.
 Sql NodeSql(const Node& node) {
   if (node.type == Node::Type::kLeaf) return LeafSql(*node.leaf, false);
-  if (node.type == Node::Type::kNot) return Negated(NodeSql(node.children.front()));
+  if (node.type == Node::Type::kNot) return Sql::Negated(NodeSql(node.children.front()));
   std::vector<Sql> parts;
   for (const Node& child : node.children) parts.push_back(NodeSql(child));
-  if (node.type == Node::Type::kOr) return Joined(parts, ls::kOr, ls::kFalse);
-  return Joined(parts, ls::kAnd, ls::kTrue);
+  if (node.type == Node::Type::kOr) return Sql::Joined(parts, ls::kOr, ls::kFalse);
+  return Sql::Joined(parts, ls::kAnd, ls::kTrue);
 }
 
 // A top-level conjunct; `plain` when it drives.
