@@ -444,11 +444,17 @@ void InsertFields(Db& db, const std::string& row, const std::vector<FieldRow>& f
                          numbers.Text().c_str(), texts.Text().c_str(), options.Text().c_str()});
 }
 
+void InsertEvent(Db& db, const std::string& row, const char* seq, const char* kind,
+                 const std::string& changes, const std::string& details, const std::string& now) {
+  db.Run(kInsertEvent, {db.workspace(), row.c_str(), seq, now.c_str(), kind, changes.c_str(),
+                        details.c_str()});
+}
+
+// The next event of a case that has some.
 void AppendEvent(Db& db, const std::string& row, const char* kind, const std::string& changes,
                  const std::string& details, const std::string& now) {
   Rows next = db.Run(kNextEventSeq, {db.workspace(), row.c_str()});
-  db.Run(kInsertEvent, {db.workspace(), row.c_str(), next.Text(0, 0).c_str(), now.c_str(), kind,
-                        changes.c_str(), details.c_str()});
+  InsertEvent(db, row, next.Text(0, 0).c_str(), kind, changes, details, now);
 }
 
 // The changes a history event records, as JSON text: [{"path", "before",
@@ -554,7 +560,8 @@ void CreateOne(Db& db, UuidGenerator& ids, const CaseSpec& c) {
                                positions.Text().c_str(), rows.Text().c_str()});
   std::vector<FieldRow> fields = FieldRowsOf(c);
   InsertFields(db, row, fields);
-  AppendEvent(db, row, "created",
+  // A new case's first event, as the engine numbers it without asking.
+  InsertEvent(db, row, "1", "created",
               CreatedChanges(c, owner, contacts, fields, Quoted(FormatTime(now_ms))), "{}",
               now_text);
   db.NoteCreated(row);
