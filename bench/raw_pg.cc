@@ -192,7 +192,10 @@ class Rows {
       Die("not an integer: " + std::string(text));
     return value;
   }
-  const PGresult* result() const { return result_.get(); }
+  std::optional<std::string> OptionalText(int row, int column) const {
+    if (PQgetisnull(result_.get(), row, column)) return std::nullopt;
+    return Text(row, column);
+  }
   // Rows an INSERT, UPDATE or DELETE changed.
   std::int64_t changed() const { return std::atoll(PQcmdTuples(result_.get())); }
 
@@ -583,10 +586,6 @@ struct CaseRead {
   std::optional<std::string> resolved_at, last_transition;  // epoch ms, uuid
 };
 
-std::optional<std::string> OptionalText(const Rows& rows, int row, int column) {
-  if (PQgetisnull(rows.result(), row, column)) return std::nullopt;
-  return rows.Text(row, column);
-}
 
 // Reads every column of a case and its child rows, as the engine's get
 // does, each copied out as raw_sqlite.cc copies its columns.
@@ -599,8 +598,8 @@ CaseRead ReadWholeCase(Db& db, const std::string& row) {
       if (sql == kSelectFields && rows.View(r, 0) == "amount") read.amount = rows.Text(r, 3);
     }
     if (sql == kSelectCase && rows.size() == 1) {
-      read.resolved_at = OptionalText(rows, 0, 21);
-      read.last_transition = OptionalText(rows, 0, 24);
+      read.resolved_at = rows.OptionalText(0, 21);
+      read.last_transition = rows.OptionalText(0, 24);
     }
   }
   return read;
