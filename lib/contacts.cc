@@ -2,6 +2,7 @@
 
 #include <boost/json/object.hpp>
 
+#include "casework/status.h"
 #include "formats.h"
 
 namespace casework {
@@ -31,16 +32,31 @@ ContactLink Link(const ContactInput& input, const StoredContact& c) {
                       c.family_name, c.phone}};
 }
 
-ContactLink InsertContact(WriteContext& ctx, const ContactInput& input) {
+// A contact without email is never merged: its insert always makes a row.
+ContactLink InsertContactWithoutEmail(WriteContext& ctx, const ContactInput& input) {
   Uuid id = ctx.ids.Next(ctx.now);
-  std::int64_t row = ctx.repo.InsertContact(ctx.workspace, id, input);
-  return Link(input, {row, id, input.name, input.given_name, input.family_name, input.phone});
+  std::optional<std::int64_t> row = ctx.repo.InsertContact(ctx.workspace, id, input);
+  if (!row) throw Error(Status::StorageError("a contact without email was not inserted"));
+  return Link(input, {*row, id, input.name, input.given_name, input.family_name, input.phone});
+}
+
+// Thrown when another writer took an email between our find and insert,
+// and then its row could not be found: it rolled back in between again.
+[[noreturn]] void EmailRace(const std::string& path) {
+  throw Error(Status::Busy(path + ": another writer is adding the same email; retry"));
 }
 
 ContactLink ResolveByEmail(WriteContext& ctx, const ContactInput& input, const std::string& path,
                            IgnoredValues& ignored) {
   std::optional<StoredContact> found = ctx.repo.FindContactByEmail(ctx.workspace, *input.email);
-  if (!found) return InsertContact(ctx, input);
+  if (!found) {
+    Uuid id = ctx.ids.Next(ctx.now);
+    if (auto row = ctx.repo.InsertContact(ctx.workspace, id, input))
+      return Link(input, {*row, id, input.name, input.given_name, input.family_name, input.phone});
+    // Another writer has just added it: it is the one to link.
+    found = ctx.repo.FindContactByEmail(ctx.workspace, *input.email);
+    if (!found) EmailRace(path);
+  }
   bool changed = FillBlank(found->name, input.name, path + ".name", ignored);
   changed |= FillBlank(found->given_name, input.given_name, path + ".given_name", ignored);
   changed |= FillBlank(found->family_name, input.family_name, path + ".family_name", ignored);
@@ -59,7 +75,7 @@ ContactLink ResolveWithoutEmail(WriteContext& ctx, const std::optional<storage::
       return Link(input, updated);
     }
   }
-  return InsertContact(ctx, input);
+  return InsertContactWithoutEmail(ctx, input);
 }
 
 }  // namespace
@@ -69,8 +85,11 @@ ResolvedUser ResolveUser(WriteContext& ctx, const UserInput& user, const std::st
   std::optional<storage::StoredUser> found = ctx.repo.FindUser(ctx.workspace, user.email);
   if (!found) {
     Uuid id = ctx.ids.Next(ctx.now);
-    std::int64_t row = ctx.repo.InsertUser(ctx.workspace, id, user);
-    return {row, User{UuidToString(id), user.email, user.given_name, user.family_name}};
+    if (auto row = ctx.repo.InsertUser(ctx.workspace, id, user))
+      return {*row, User{UuidToString(id), user.email, user.given_name, user.family_name}};
+    // Another writer has just added this user: fill its blanks as any other.
+    found = ctx.repo.FindUser(ctx.workspace, user.email);
+    if (!found) EmailRace(path);
   }
   bool changed = FillBlank(found->given_name, user.given_name, path + ".given_name", ignored);
   changed |= FillBlank(found->family_name, user.family_name, path + ".family_name", ignored);

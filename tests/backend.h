@@ -11,6 +11,10 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
 
 #include "pg_fixture.h"
 #include "storage/pg/migrations.h"
@@ -62,6 +66,64 @@ class TestDatabase {
   std::unique_ptr<pgtest::FreshDatabase> pg_;
   std::string path_;
 };
+
+// SQL run on a test database behind the engine's back, as another program
+// would: to count rows, or to damage them. The SQL must read alike in both
+// dialects (UuidLiteral helps).
+class RawDatabase {
+ public:
+  explicit RawDatabase(const std::string& path) {
+    if (path.find("://") != std::string::npos)
+      pg_ = pgtest::Connect(path);
+    else
+      sqlite_ = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE);
+  }
+
+  void Exec(const std::string& sql) {
+    if (pg_)
+      pg_->RunDynamic(sql);
+    else
+      sqlite_->exec(sql);
+  }
+
+  // The first column of the first row, as text.
+  std::string Text(const std::string& sql) {
+    if (pg_) {
+      auto rows = pg_->RunDynamic(sql);
+      return rows.empty() ? std::string() : rows.Text(0, 0);
+    }
+    return sqlite_->execAndGet(sql).getString();
+  }
+
+  std::int64_t Int(const std::string& sql) { return std::stoll(Text(sql)); }
+
+  // The first column of every row, as text.
+  std::vector<std::string> Column(const std::string& sql) {
+    std::vector<std::string> values;
+    if (pg_) {
+      auto rows = pg_->RunDynamic(sql);
+      for (int i = 0; i < rows.size(); ++i) values.push_back(rows.Text(i, 0));
+      return values;
+    }
+    SQLite::Statement q(*sqlite_, sql);
+    while (q.executeStep()) values.push_back(q.getColumn(0).getString());
+    return values;
+  }
+
+ private:
+  std::unique_ptr<SQLite::Database> sqlite_;
+  std::unique_ptr<storage::pg::Connection> pg_;
+};
+
+// The SQL literal of the case id `id` as its backend stores it: a blob on
+// SQLite, a uuid on PostgreSQL.
+inline std::string UuidLiteral(const std::string& id) {
+  if (OnPostgres()) return "'" + id + "'::uuid";
+  std::string hex;
+  for (char c : id)
+    if (c != '-') hex += c;
+  return "X'" + hex + "'";
+}
 
 }  // namespace casework::testing
 

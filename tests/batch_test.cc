@@ -11,9 +11,8 @@ using testing::DraftOf;
 using testing::EngineFixture;
 using testing::MustGet;
 
-int CountCases(const EngineFixture& fx) {
-  SQLite::Database raw(fx.path(), SQLite::OPEN_READONLY);
-  return raw.execAndGet("SELECT count(*) FROM cases").getInt();
+std::int64_t CountCases(const EngineFixture& fx) {
+  return testing::RawDatabase(fx.path()).Int("SELECT count(*) FROM cases");
 }
 
 TEST_CASE("CreateMany creates every draft and returns the ids in order") {

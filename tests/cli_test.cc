@@ -322,7 +322,10 @@ TEST_CASE("without --db and $CASEWORK_DB the database is ./casework.db") {
 TEST_CASE("init prints the database and its workspaces") {
   Cli cli;
   json::object init = cli.Run({"init"}).Json();
-  CHECK(fs::equivalent(Str(init.at("database")), cli.db()));
+  if (testing::OnPostgres())
+    CHECK(Str(init.at("database")) == cli.db());  // a URI, as given
+  else
+    CHECK(fs::equivalent(Str(init.at("database")), cli.db()));
   const json::array& workspaces = init.at("workspaces").as_array();
   REQUIRE(workspaces.size() == 1);
   CHECK(Str(workspaces[0].at("slug")) == "default");

@@ -216,5 +216,93 @@ TEST_CASE("2 processes x 4 threads with expected versions lose no update, refusa
       static_cast<long long>(conflicts), static_cast<long long>(busy));
 }
 
+// Engines of two processes on one database: what one commits, the other
+// reads, and a write from the second is seen by the first's next read.
+TEST_CASE("a case one process writes is seen by another process's engine") {
+  testing::EngineFixture fx;
+  Case mine = fx.MustCreate(R"({"title": "from the parent"})");
+  fx.engine.reset();  // no connection crosses fork()
+  int to_parent[2];
+  REQUIRE(pipe(to_parent) == 0);
+  std::fflush(nullptr);
+  pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    // The child: its own engine, never the parent's connection.
+    close(to_parent[0]);
+    auto opened = Engine::Open(testing::FastOptions(), fx.path());
+    if (!opened.ok()) _exit(3);
+    auto seen = (*opened)->Get(mine.id);
+    if (!seen.ok() || seen->title != "from the parent") _exit(4);
+    auto draft = DraftFromJson(json::parse(R"({"title": "from the child"})"), DraftKind::kCreate);
+    auto created = (*opened)->Create(*draft);
+    if (!created.ok()) _exit(5);
+    if (!(*opened)->Patch(mine.id, json::parse(R"({"description": "child"})").as_object()).ok())
+      _exit(6);
+    std::string id = created->id;
+    _exit(write(to_parent[1], id.data(), id.size()) == static_cast<ssize_t>(id.size()) ? 0 : 7);
+  }
+  close(to_parent[1]);
+  char buffer[64] = {};
+  ssize_t n = read(to_parent[0], buffer, sizeof buffer);
+  close(to_parent[0]);
+  int status = 0;
+  REQUIRE(waitpid(pid, &status, 0) == pid);
+  REQUIRE(WIFEXITED(status));
+  REQUIRE_MESSAGE(WEXITSTATUS(status) == 0, "the child failed at step " << WEXITSTATUS(status));
+  REQUIRE(n == 36);
+  fx.Reopen();
+  Case theirs = testing::MustGet(fx, std::string(buffer, static_cast<std::size_t>(n)));
+  CHECK(theirs.title == "from the child");
+  Case patched = testing::MustGet(fx, mine.id);
+  CHECK(patched.description == "child");
+  CHECK(patched.version == 2);
+}
+
+// New emails offered by two processes at once: each becomes one user or
+// one contact, whichever process gets there first, and every case links it.
+TEST_CASE("two processes creating cases with the same new emails make one contact per email") {
+  testing::EngineFixture fx;
+  fx.engine.reset();  // no connection crosses fork()
+  constexpr int kEach = 40, kEmails = 4;
+  std::vector<pid_t> children;
+  std::fflush(nullptr);
+  for (int p = 0; p < 2; ++p) {
+    pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+      auto opened = Engine::Open(testing::FastOptions(), fx.path());
+      if (!opened.ok()) _exit(3);
+      for (int i = 0; i < kEach; ++i) {
+        const std::string n = std::to_string(i % kEmails);
+        auto draft = DraftFromJson(
+            json::parse(R"({"title": "race", "owner": {"email": "owner)" + n +
+                        R"(@example.com"}, "contacts": [{"key": "client", "email": "client)" + n +
+                        R"(@example.com", "name": "P)" + std::to_string(p) + R"("}]})"),
+            DraftKind::kCreate);
+        auto created = (*opened)->Create(*draft);
+        if (!created.ok()) _exit(4);
+      }
+      _exit(0);
+    }
+    children.push_back(pid);
+  }
+  for (pid_t pid : children) {
+    int status = 0;
+    REQUIRE(waitpid(pid, &status, 0) == pid);
+    REQUIRE(WIFEXITED(status));
+    CHECK_MESSAGE(WEXITSTATUS(status) == 0, "a creator failed at step " << WEXITSTATUS(status));
+  }
+  testing::RawDatabase raw(fx.path());
+  CHECK(raw.Int("SELECT count(*) FROM cases") == 2 * kEach);
+  CHECK(raw.Int("SELECT count(*) FROM contacts") == kEmails);
+  CHECK(raw.Int("SELECT count(*) FROM users") == kEmails);
+  CHECK(raw.Int("SELECT count(DISTINCT contact_id) FROM case_contacts") == kEmails);
+  fx.Reopen();
+  auto report = fx.engine->Verify();
+  REQUIRE(report.ok());
+  CHECK_MESSAGE(report->clean(), ToJsonText(json::value_from(*report)));
+}
+
 }  // namespace
 }  // namespace casework

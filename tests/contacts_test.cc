@@ -101,9 +101,9 @@ TEST_CASE("a malformed contact email is refused naming it, and nothing is create
   CHECK(created.status().code() == Code::kValidationFailed);
   CHECK(created.status().field() == "contacts[1].email");
   // Neither the case nor its valid first contact was stored.
-  SQLite::Database raw(f.path(), SQLite::OPEN_READONLY);
-  CHECK(raw.execAndGet("SELECT count(*) FROM contacts").getInt() == 0);
-  CHECK(raw.execAndGet("SELECT count(*) FROM cases").getInt() == 0);
+  testing::RawDatabase raw(f.path());
+  CHECK(raw.Int("SELECT count(*) FROM contacts") == 0);
+  CHECK(raw.Int("SELECT count(*) FROM cases") == 0);
 }
 
 TEST_CASE("duplicate contact keys in one case are refused") {

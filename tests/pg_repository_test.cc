@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <future>
+#include <tuple>
 #include <memory>
 #include <string>
 #include <thread>
@@ -152,13 +153,13 @@ TEST_CASE("a case with every kind of child row reads back as written") {
   CaseKey key, other;
   {
     Tx tx(*repository, Access::kWrite);
-    std::int64_t owner = repository->InsertUser(ws, owner_id, {"ann@example.org", "Ann", {}});
+    std::int64_t owner = *repository->InsertUser(ws, owner_id, {"ann@example.org", "Ann", {}});
     std::int64_t assignee =
-        repository->InsertUser(ws, casework::RandomUuid(), {"bob@example.org", {}, "Bobson"});
-    std::int64_t client = repository->InsertContact(
+        *repository->InsertUser(ws, casework::RandomUuid(), {"bob@example.org", {}, "Bobson"});
+    std::int64_t client = *repository->InsertContact(
         ws, casework::RandomUuid(), {"client", "c@example.org", "Cé", {}, {}, "+41 1"});
-    std::int64_t witness = repository->InsertContact(ws, casework::RandomUuid(),
-                                                     {"witness", {}, {}, "Wil", "Wit", {}});
+    std::int64_t witness = *repository->InsertContact(ws, casework::RandomUuid(),
+                                                      {"witness", {}, {}, "Wil", "Wit", {}});
     storage::CaseRecord record = Record("Water damage");
     record.description = "kitchen";
     record.locale = "fr-CH";
@@ -353,31 +354,36 @@ TEST_CASE("a case found for update holds off another connection's writer until c
   CHECK(waited.get() == 2);
 }
 
-TEST_CASE("two connections inserting one email at once get one row") {
+TEST_CASE("of two connections inserting one email at once, the second is told to find the first's row") {
   FreshDatabase fresh;
   auto first = Open(fresh);
   auto second = Open(fresh);
   const std::int64_t ws = DefaultWorkspace(*first);
 
   Tx writing(*first, Access::kWrite);
-  std::int64_t user = first->InsertUser(ws, casework::RandomUuid(), {"same@example.org", "A", {}});
-  std::int64_t contact = first->InsertContact(ws, casework::RandomUuid(),
-                                              {"client", "same@example.org", "A", {}, {}, {}});
-  // The second writer's inserts wait for the first to commit, and then
-  // name its rows.
+  std::int64_t user = *first->InsertUser(ws, casework::RandomUuid(), {"same@example.org", "A", {}});
+  std::int64_t contact = *first->InsertContact(ws, casework::RandomUuid(),
+                                               {"client", "same@example.org", "A", {}, {}, {}});
+  // The second writer's inserts wait for the first to commit, insert
+  // nothing, and then find its rows.
   auto racing = std::async(std::launch::async, [&] {
     Tx tx(*second, Access::kWrite);
-    std::int64_t u = second->InsertUser(ws, casework::RandomUuid(), {"same@example.org", {}, {}});
-    std::int64_t c = second->InsertContact(ws, casework::RandomUuid(),
-                                           {"other", "same@example.org", {}, {}, {}, {}});
+    auto u = second->InsertUser(ws, casework::RandomUuid(), {"same@example.org", {}, {}});
+    auto c = second->InsertContact(ws, casework::RandomUuid(),
+                                   {"other", "same@example.org", {}, {}, {}, {}});
+    auto found_user = second->FindUser(ws, "same@example.org");
+    auto found_contact = second->FindContactByEmail(ws, "same@example.org");
     tx.Commit();
-    return std::pair{u, c};
+    return std::tuple{u, c, found_user ? found_user->row : 0,
+                      found_contact ? found_contact->row : 0};
   });
   AwaitLockWaiter(fresh);
   writing.Commit();
-  auto [raced_user, raced_contact] = racing.get();
-  CHECK(raced_user == user);
-  CHECK(raced_contact == contact);
+  auto [raced_user, raced_contact, found_user, found_contact] = racing.get();
+  CHECK_FALSE(raced_user.has_value());
+  CHECK_FALSE(raced_contact.has_value());
+  CHECK(found_user == user);
+  CHECK(found_contact == contact);
   CHECK(Scalar(*first, "SELECT count(*) FROM users") == 1);
   CHECK(Scalar(*first, "SELECT count(*) FROM contacts") == 1);
 
@@ -459,8 +465,8 @@ TEST_CASE("the search document finds a case by an unaccented word and by its con
     storage::CaseRecord record = Record("Dégât des eaux à Genève");
     record.reference = "REF-77";
     key = repository->InsertCase(ws, casework::RandomUuid(), record, InProgress(), At(1));
-    contact = repository->InsertContact(ws, casework::RandomUuid(),
-                                        {"client", {}, {}, "Élodie", "Müller", {}});
+    contact = *repository->InsertContact(ws, casework::RandomUuid(),
+                                         {"client", {}, {}, "Élodie", "Müller", {}});
     repository->InsertContactLinks(key, {{"client", contact, {}}});
     tx.Commit();
   }
@@ -649,8 +655,8 @@ TEST_CASE("a contact without email is the case's own, found under its key") {
   CaseKey key = CommittedCase(*repository, ws, "own");
   Tx tx(*repository, Access::kWrite);
   std::int64_t own =
-      repository->InsertContact(ws, casework::RandomUuid(), {"witness", {}, "Wil", {}, {}, "1"});
-  std::int64_t shared = repository->InsertContact(ws, casework::RandomUuid(),
+      *repository->InsertContact(ws, casework::RandomUuid(), {"witness", {}, "Wil", {}, {}, "1"});
+  std::int64_t shared = *repository->InsertContact(ws, casework::RandomUuid(),
                                                   {"client", "x@example.org", "X", {}, {}, {}});
   repository->InsertContactLinks(key, {{"witness", own, {}}, {"client", shared, {}}});
   auto found = repository->FindOwnContact(key, "witness").value();
@@ -663,7 +669,7 @@ TEST_CASE("a contact without email is the case's own, found under its key") {
   CHECK(!repository->FindContactByEmail(ws, "y@example.org"));
 
   repository->UpdateUserNames(
-      ws, {repository->InsertUser(ws, casework::RandomUuid(), {"u@example.org", {}, {}}),
+      ws, {*repository->InsertUser(ws, casework::RandomUuid(), {"u@example.org", {}, {}}),
            {},
            "Given",
            "Family"});
@@ -783,8 +789,8 @@ TEST_CASE("a list's search reads the document the repository keeps") {
   CommittedCase(*repository, ws, "Incendie");
   {
     Tx tx(*repository, Access::kWrite);
-    std::int64_t contact = repository->InsertContact(ws, casework::RandomUuid(),
-                                                     {"client", {}, {}, "Élodie", "Müller", {}});
+    std::int64_t contact = *repository->InsertContact(ws, casework::RandomUuid(),
+                                                      {"client", {}, {}, "Élodie", "Müller", {}});
     repository->InsertContactLinks(flood, {{"client", contact, {}}});
     tx.Commit();
   }

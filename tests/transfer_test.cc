@@ -58,9 +58,8 @@ std::vector<boost::json::object> Lines(const std::string& ndjson) {
   return lines;
 }
 
-int CountCases(const EngineFixture& fx) {
-  SQLite::Database raw(fx.path(), SQLite::OPEN_READONLY);
-  return raw.execAndGet("SELECT count(*) FROM cases").getInt();
+std::int64_t CountCases(const EngineFixture& fx) {
+  return testing::RawDatabase(fx.path()).Int("SELECT count(*) FROM cases");
 }
 
 // The members a restored case must keep, as JSON.
@@ -300,9 +299,9 @@ TEST_CASE("a restored case keeps its template's steps and conditions without add
   std::string exported = MustExport(fx);
   {
     // The case leaves the file behind casework's back; its template stays.
-    SQLite::Database raw(fx.path(), SQLite::OPEN_READWRITE);
-    raw.exec("PRAGMA foreign_keys = ON");
-    raw.exec("DELETE FROM cases");
+    testing::RawDatabase raw(fx.path());
+    if (!testing::OnPostgres()) raw.Exec("PRAGMA foreign_keys = ON");
+    raw.Exec("DELETE FROM cases");
   }
   MustImport(fx, exported);
   Case restored = MustGet(fx, c.id);

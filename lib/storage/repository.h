@@ -172,9 +172,10 @@ class Repository {
 
   // ---- Users and contacts (emails are normalized by the caller) ----
   virtual std::optional<StoredUser> FindUser(std::int64_t workspace, std::string_view email) = 0;
-  // Returns the new row; a user another writer has just inserted with the
-  // same email is that one's row.
-  virtual std::int64_t InsertUser(std::int64_t workspace, const Uuid& id, const UserInput& user) = 0;
+  // Returns the new row, or nullopt when another writer has just inserted
+  // a user with this email (find that one then).
+  virtual std::optional<std::int64_t> InsertUser(std::int64_t workspace, const Uuid& id,
+                                                 const UserInput& user) = 0;
   virtual void UpdateUserNames(std::int64_t workspace, const StoredUser& user) = 0;
 
   virtual std::optional<StoredContact> FindContactByEmail(std::int64_t workspace,
@@ -183,8 +184,10 @@ class Repository {
   // own, never merged with another's.
   virtual std::optional<StoredContact> FindOwnContact(const CaseKey& key,
                                                       std::string_view contact_key) = 0;
-  virtual std::int64_t InsertContact(std::int64_t workspace, const Uuid& id,
-                                     const ContactInput& contact) = 0;
+  // As InsertUser: nullopt when another writer has just inserted a contact
+  // with this email.
+  virtual std::optional<std::int64_t> InsertContact(std::int64_t workspace, const Uuid& id,
+                                                    const ContactInput& contact) = 0;
   // Writes the names and phone of `contact`.
   virtual void UpdateContact(std::int64_t workspace, const StoredContact& contact) = 0;
 

@@ -138,7 +138,7 @@ std::optional<StoredUser> SqliteRepository::FindUser(std::int64_t workspace,
   return StoredUser{q.Int(0), q.UuidAt(1), q.OptionalText(3), q.OptionalText(4)};
 }
 
-std::int64_t SqliteRepository::InsertUser(std::int64_t workspace, const Uuid& id,
+std::optional<std::int64_t> SqliteRepository::InsertUser(std::int64_t workspace, const Uuid& id,
                                           const UserInput& user) {
   db_->Use(sql::kInsertUser)
       .Bind(1, id)
@@ -174,7 +174,7 @@ std::optional<StoredContact> SqliteRepository::FindOwnContact(const CaseKey& key
   return ReadContact(q);
 }
 
-std::int64_t SqliteRepository::InsertContact(std::int64_t workspace, const Uuid& id,
+std::optional<std::int64_t> SqliteRepository::InsertContact(std::int64_t workspace, const Uuid& id,
                                              const ContactInput& c) {
   db_->Use(sql::kInsertContact)
       .Bind(1, id)

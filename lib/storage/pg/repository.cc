@@ -56,18 +56,13 @@ StoredTemplate ReadTemplate(const RowView& row) {
   return t;
 }
 
-// The row an INSERT ... ON CONFLICT DO NOTHING RETURNING id made or, when
-// it made none, the row of the other writer that has the email. The
-// conflict waited for that writer to commit, so the row is visible to the
-// next statement of a READ COMMITTED transaction.
-std::int64_t InsertedOrTaken(Connection& db, const Rows& inserted, const char* find_taken,
-                             std::int64_t workspace, std::string_view email) {
-  if (!inserted.empty()) return inserted.Int(0, 0);
-  Rows taken = db.Run(find_taken, Params().Add(workspace).Add(email));
-  if (taken.empty())
-    throw Error(
-        Status::StorageError("PostgreSQL: an email was taken by a row that cannot be found"));
-  return taken.Int(0, 0);
+// The row an INSERT ... ON CONFLICT DO NOTHING RETURNING id made; none
+// when another writer had the email. The conflict waited for that writer
+// to commit, so its row is visible to the next statement of a READ
+// COMMITTED transaction, where the engine finds it.
+std::optional<std::int64_t> Inserted(const Rows& inserted) {
+  if (inserted.empty()) return std::nullopt;
+  return inserted.Int(0, 0);
 }
 
 // The (workspace, row) pairs as two parallel array parameters.
@@ -212,7 +207,7 @@ std::optional<StoredUser> PostgresRepository::FindUser(std::int64_t workspace,
   return StoredUser{row.Int(0), row.UuidAt(1), row.OptionalText(2), row.OptionalText(3)};
 }
 
-std::int64_t PostgresRepository::InsertUser(std::int64_t workspace, const Uuid& id,
+std::optional<std::int64_t> PostgresRepository::InsertUser(std::int64_t workspace, const Uuid& id,
                                             const UserInput& user) {
   Rows inserted = db_->Run(sql::kInsertUser, Params()
                                                  .Add(workspace)
@@ -220,7 +215,7 @@ std::int64_t PostgresRepository::InsertUser(std::int64_t workspace, const Uuid& 
                                                  .Add(user.email)
                                                  .Add(user.given_name)
                                                  .Add(user.family_name));
-  return InsertedOrTaken(*db_, inserted, sql::kFindUserRow, workspace, user.email);
+  return Inserted(inserted);
 }
 
 void PostgresRepository::UpdateUserNames(std::int64_t workspace, const StoredUser& user) {
@@ -239,7 +234,7 @@ std::optional<StoredContact> PostgresRepository::FindOwnContact(const CaseKey& k
       db_->Run(sql::kFindOwnContact, Params().Add(key.workspace).Add(key.row).Add(contact_key)));
 }
 
-std::int64_t PostgresRepository::InsertContact(std::int64_t workspace, const Uuid& id,
+std::optional<std::int64_t> PostgresRepository::InsertContact(std::int64_t workspace, const Uuid& id,
                                                const ContactInput& contact) {
   Rows inserted = db_->Run(sql::kInsertContact, Params()
                                                     .Add(workspace)
@@ -249,8 +244,7 @@ std::int64_t PostgresRepository::InsertContact(std::int64_t workspace, const Uui
                                                     .Add(contact.given_name)
                                                     .Add(contact.family_name)
                                                     .Add(contact.phone));
-  if (!contact.email) return inserted.Int(0, 0);
-  return InsertedOrTaken(*db_, inserted, sql::kFindContactRow, workspace, *contact.email);
+  return Inserted(inserted);
 }
 
 void PostgresRepository::UpdateContact(std::int64_t workspace, const StoredContact& contact) {

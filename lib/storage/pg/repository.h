@@ -50,14 +50,15 @@ class PostgresRepository final : public Repository {
   std::vector<Workspace> ListWorkspaces() override;
 
   std::optional<StoredUser> FindUser(std::int64_t workspace, std::string_view email) override;
-  std::int64_t InsertUser(std::int64_t workspace, const Uuid& id, const UserInput& user) override;
+  std::optional<std::int64_t> InsertUser(std::int64_t workspace, const Uuid& id,
+                                         const UserInput& user) override;
   void UpdateUserNames(std::int64_t workspace, const StoredUser& user) override;
   std::optional<StoredContact> FindContactByEmail(std::int64_t workspace,
                                                   std::string_view email) override;
   std::optional<StoredContact> FindOwnContact(const CaseKey& key,
                                               std::string_view contact_key) override;
-  std::int64_t InsertContact(std::int64_t workspace, const Uuid& id,
-                             const ContactInput& contact) override;
+  std::optional<std::int64_t> InsertContact(std::int64_t workspace, const Uuid& id,
+                                            const ContactInput& contact) override;
   void UpdateContact(std::int64_t workspace, const StoredContact& contact) override;
 
   std::optional<CaseKey> FindCase(std::int64_t workspace, const Uuid& id, Lock lock) override;

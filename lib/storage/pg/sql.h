@@ -63,12 +63,10 @@ inline constexpr char kListWorkspaces[] =
 
 inline constexpr char kFindUser[] =
     "SELECT id, uuid, given_name, family_name FROM users WHERE workspace_id = $1 AND email = $2";
-// Nothing returned: another writer has the email (its row is kFindUserRow).
+// Nothing returned: another writer has the email (the engine finds it).
 inline constexpr char kInsertUser[] =
     "INSERT INTO users (workspace_id, uuid, email, given_name, family_name) "
     "VALUES ($1, $2::uuid, $3, $4, $5) ON CONFLICT (workspace_id, email) DO NOTHING RETURNING id";
-inline constexpr char kFindUserRow[] =
-    "SELECT id FROM users WHERE workspace_id = $1 AND email = $2";
 inline constexpr char kUpdateUserNames[] =
     "UPDATE users SET given_name = $3, family_name = $4 WHERE workspace_id = $1 AND id = $2";
 
@@ -86,8 +84,6 @@ inline constexpr char kInsertContact[] =
     "INSERT INTO contacts (workspace_id, uuid, email, name, given_name, family_name, phone) "
     "VALUES ($1, $2::uuid, $3, $4, $5, $6, $7) "
     "ON CONFLICT (workspace_id, email) WHERE email IS NOT NULL DO NOTHING RETURNING id";
-inline constexpr char kFindContactRow[] =
-    "SELECT id FROM contacts WHERE workspace_id = $1 AND email = $2";
 inline constexpr char kUpdateContact[] =
     "UPDATE contacts SET name = $3, given_name = $4, family_name = $5, phone = $6 "
     "WHERE workspace_id = $1 AND id = $2";
