@@ -1,8 +1,8 @@
 // casework-bench: where a run's databases live. Each has a short name
 // ("engine", "raw", "base"). On SQLite it is a file in the run's directory
 // (engine.db, ...); on PostgreSQL a database of the server
-// (casework_bench_engine, ...), so that two runs against one server must
-// not overlap.
+// (casework_bench_engine, ...). The names are fixed: two runs must not use
+// one server at once.
 //
 // Every method runs in the parent process between workloads, never while a
 // side is measured, and dies (failure.h) when the work cannot be done.
