@@ -1,12 +1,13 @@
-// casework-bench: how much casework costs on top of SQLite.
+// casework-bench: how much casework costs on top of SQLite or PostgreSQL.
 //
 //   casework-bench [--workloads bulk_create,get,...] [--n N] [--repeat K] [--quick] [--dir DIR]
-//                  [--reuse-base]
+//                  [--reuse-base] [--backend sqlite|postgresql] [--pg URI]
 //
 // Every workload runs twice on the same schema and data, in separate child
 // processes: once through the engine, once as hand-written prepared
-// statements on the SQLite C API (raw_sqlite.cc). Each prints one JSON line:
-//   {"workload", "n", "ops", "engine_per_s", "raw_per_s", "ratio", "peak_rss_mb", ...}
+// statements on the backend's own client library (raw_sqlite.cc on the
+// SQLite C API, raw_pg.cc on libpq). Each prints one JSON line:
+//   {"workload", "backend", "n", "ops", "engine_per_s", "raw_per_s", "ratio", "peak_rss_mb", ...}
 // ratio = engine/raw from the same run, so it survives a noisy machine. The
 // list workload prints one line per probe ("list_parent_status", ...), with
 // the median call in microseconds on each side. bench/README.md has results.
@@ -14,6 +15,12 @@
 // Memory: cases are generated one at a time (MakeCase), never held all at
 // once, and the parent keeps a bounded sample of ids, so a child's peak RSS
 // (which counts what it inherits from the parent) is the work's own.
+//
+// PostgreSQL: --pg names a running server (an admin URI whose user may
+// CREATE DATABASE); without it the run starts a throwaway one with
+// scripts/pg-server in its directory and stops it at the end, also when it
+// fails. Where SQLite makes or copies a file, PostgreSQL makes or copies a
+// database (databases.h).
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -32,6 +39,10 @@
 #include <vector>
 
 #include "casework/casework.h"
+#include "databases.h"
+#include "failure.h"
+#include "pg_server.h"
+#include "raw_pg.h"
 #include "raw_sqlite.h"
 #include "workload.h"
 
@@ -41,7 +52,11 @@ namespace {
 namespace fs = std::filesystem;
 using SteadyClock = std::chrono::steady_clock;
 
+enum class Backend { kSqlite, kPostgres };
+
 struct Config {
+  Backend backend = Backend::kSqlite;
+  std::string pg_uri;  // --pg: a running server; else a throwaway one
   std::size_t n = 100'000;
   std::vector<std::string> workloads = {"bulk_create", "durable_create", "get", "update_data",
                                         "transition", "list", "import"};
@@ -51,21 +66,18 @@ struct Config {
   bool reuse_base = false;  // keep the base of an earlier run in dir
 };
 
-[[noreturn]] void Die(const std::string& what) {
-  std::fprintf(stderr, "casework-bench: %s\n", what.c_str());
-  std::exit(1);
-}
-
 template <typename T>
 T Must(Result<T> result, const char* what) {
   if (!result.ok()) Die(std::string(what) + ": " + result.status().ToString());
   return std::move(result).value();
 }
 
-std::unique_ptr<Engine> OpenEngine(const fs::path& path, Durability durability) {
+// `db` is a path or a URI (Databases::Locator). On PostgreSQL durability
+// is the URI's (synchronous_commit): the engine's Durability is for SQLite.
+std::unique_ptr<Engine> OpenEngine(const std::string& db, Durability durability) {
   Options options;
   options.durability = durability;
-  return Must(Engine::Open(options, path.string()), "open");
+  return Must(Engine::Open(options, db), "open");
 }
 
 Field MakeField(const char* key, FieldType type, boost::json::value value,
@@ -222,7 +234,9 @@ struct Measure {
   double per_s() const { return values.empty() ? 0 : values[0]; }
 };
 
-// Runs `work` in a child process: its own heap, so peak RSS is its own.
+// Runs `work` in a child process: its own heap, so peak RSS is its own. An
+// exception ends the child there: unwinding into the parent's frames would
+// run their destructors (stopping the parent's server) in the child.
 Measure InChild(const std::function<std::vector<double>()>& work) {
   int fds[2];
   if (pipe(fds) != 0) Die("pipe");
@@ -230,7 +244,13 @@ Measure InChild(const std::function<std::vector<double>()>& work) {
   if (pid < 0) Die("fork");
   if (pid == 0) {
     close(fds[0]);
-    std::vector<double> values = work();
+    std::vector<double> values;
+    try {
+      values = work();
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "casework-bench: %s\n", e.what());
+      _exit(1);
+    }
     std::size_t count = values.size();
     if (write(fds[1], &count, sizeof count) != sizeof count) _exit(2);
     auto bytes = static_cast<ssize_t>(count * sizeof(double));
@@ -240,68 +260,115 @@ Measure InChild(const std::function<std::vector<double>()>& work) {
   close(fds[1]);
   Measure m;
   std::size_t count = 0;
-  if (read(fds[0], &count, sizeof count) != sizeof count || count > 1024) Die("child failed");
-  m.values.resize(count);
-  auto bytes = static_cast<ssize_t>(count * sizeof(double));
-  if (read(fds[0], m.values.data(), count * sizeof(double)) != bytes) Die("child failed");
+  bool read_all = read(fds[0], &count, sizeof count) == sizeof count && count <= 1024;
+  if (read_all) {
+    m.values.resize(count);
+    auto bytes = static_cast<ssize_t>(count * sizeof(double));
+    read_all = read(fds[0], m.values.data(), count * sizeof(double)) == bytes;
+  }
   close(fds[0]);
   int status = 0;
   struct rusage usage {};
-  wait4(pid, &status, 0, &usage);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) Die("child failed");
+  wait4(pid, &status, 0, &usage);  // before any undo: the child is done with the databases
+  if (!read_all || !WIFEXITED(status) || WEXITSTATUS(status) != 0) Die("child failed");
   m.peak_rss_mb = static_cast<double>(usage.ru_maxrss) / 1024.0;
   return m;
 }
 
-void Report(const std::string& workload, std::size_t n, std::size_t ops, double engine_per_s,
-            double raw_per_s, const Measure& engine, const Measure& raw,
+// ---- the run ----
+
+// The raw baseline of each workload on the run's backend. `db` is what
+// Databases::Locator gave for the side's database.
+struct RawSide {
+  std::function<double(const std::string& db, std::size_t n, std::size_t count,
+                       std::size_t batch, bool durable)>
+      create;
+  std::function<double(const std::string& db, const std::string& ndjson)> import;
+  using OnBase = std::function<double(const std::string& db, const std::vector<std::string>& ids,
+                                      std::size_t ops)>;
+  OnBase get, update_data, transition;
+  std::function<std::vector<double>(const std::string& db, const ListPlan& plan)> list;
+};
+
+RawSide SqliteBaseline() {
+  RawSide raw;
+  raw.create = [](const std::string& db, std::size_t n, std::size_t count, std::size_t batch,
+                  bool durable) { return RawCreate(db, n, count, batch, RawOptions{durable}); };
+  raw.import = [](const std::string& db, const std::string& ndjson) {
+    return RawImport(db, ndjson, {});
+  };
+  auto on_base = [](auto work) -> RawSide::OnBase {
+    return [work](const std::string& db, const std::vector<std::string>& ids, std::size_t ops) {
+      return work(db, ids, ops, RawOptions{});
+    };
+  };
+  raw.get = on_base(RawGet);
+  raw.update_data = on_base(RawUpdateData);
+  raw.transition = on_base(RawTransition);
+  raw.list = [](const std::string& db, const ListPlan& plan) { return RawList(db, plan, {}); };
+  return raw;
+}
+
+// How commits wait is in the URI (Databases::Locator), so `durable` is not
+// needed here.
+RawSide PostgresBaseline() {
+  RawSide raw;
+  raw.create = [](const std::string& db, std::size_t n, std::size_t count, std::size_t batch,
+                  bool) { return raw_pg::Create(db, n, count, batch); };
+  raw.import = raw_pg::Import;
+  raw.get = raw_pg::Get;
+  raw.update_data = raw_pg::UpdateData;
+  raw.transition = raw_pg::Transition;
+  raw.list = raw_pg::List;
+  return raw;
+}
+
+// What every workload of the run uses: its settings, where its databases
+// live, the baseline of its backend.
+struct Bench {
+  const Config& config;
+  Databases& databases;
+  RawSide raw;
+};
+
+void Report(const Bench& bench, const std::string& workload, std::size_t ops,
+            double engine_per_s, double raw_per_s, const Measure& engine, const Measure& raw,
             const std::string& extra = "") {
   std::printf(
-      "{\"workload\":\"%s\",\"n\":%zu,\"ops\":%zu,\"engine_per_s\":%.1f,\"raw_per_s\":%.1f,"
-      "\"ratio\":%.3f,\"peak_rss_mb\":%.1f,\"raw_peak_rss_mb\":%.1f%s}\n",
-      workload.c_str(), n, ops, engine_per_s, raw_per_s,
+      "{\"workload\":\"%s\",\"backend\":\"%s\",\"n\":%zu,\"ops\":%zu,\"engine_per_s\":%.1f,"
+      "\"raw_per_s\":%.1f,\"ratio\":%.3f,\"peak_rss_mb\":%.1f,\"raw_peak_rss_mb\":%.1f%s}\n",
+      workload.c_str(), bench.databases.backend(), bench.config.n, ops, engine_per_s, raw_per_s,
       raw_per_s > 0 ? engine_per_s / raw_per_s : 0, engine.peak_rss_mb, raw.peak_rss_mb,
       extra.c_str());
   std::fflush(stdout);
 }
 
-void Report(const std::string& workload, std::size_t n, std::size_t ops, const Measure& engine,
-            const Measure& raw, const std::string& extra = "") {
-  Report(workload, n, ops, engine.per_s(), raw.per_s(), engine, raw, extra);
+void Report(const Bench& bench, const std::string& workload, std::size_t ops,
+            const Measure& engine, const Measure& raw, const std::string& extra = "") {
+  Report(bench, workload, ops, engine.per_s(), raw.per_s(), engine, raw, extra);
 }
 
-// Reads a file through, so that the operating system caches it: a side
-// that ran second would otherwise find pages the first one brought in.
-void WarmFile(const fs::path& path) {
-  std::FILE* in = std::fopen(path.c_str(), "rb");
-  if (!in) Die("cannot read " + path.string());
-  static char buffer[1 << 20];
-  while (std::fread(buffer, 1, sizeof buffer, in) == sizeof buffer) {
-  }
-  std::fclose(in);
+// Makes database `name` anew with casework's schema and nothing else: the
+// engine makes the schema when it opens the database.
+void FreshDatabase(const Bench& bench, std::string_view name) {
+  bench.databases.MakeEmpty(name);
+  OpenEngine(bench.databases.Locator(name), Durability::kNormal);
 }
 
-// A fresh database file with casework's schema and nothing else.
-fs::path FreshDatabase(const Config& config, const std::string& name) {
-  fs::path path = config.dir / name;
-  fs::remove(path);
-  OpenEngine(path, Durability::kNormal);
-  return path;
-}
-
-void CopyDatabase(const fs::path& from, const fs::path& to) {
-  fs::remove(to);
-  fs::copy_file(from, to);
-}
-
-// The populated database that the read and update workloads start from
-// (both sides get a copy of it), and a uniform sample of its ids.
+// The populated database ("base") that the read and update workloads start
+// from (each side gets a copy of it), and a uniform sample of its ids.
 struct Base {
-  fs::path path;
   std::vector<std::string> ids;
 };
 
 constexpr std::size_t kIdSample = 20000;
+
+// Beside the base's file, or in --dir for a base on a server. SQLite's and
+// PostgreSQL's bases may share one --dir.
+fs::path IdsFile(const Bench& bench) {
+  return bench.config.dir /
+         (bench.config.backend == Backend::kSqlite ? "base.ids" : "pg-base.ids");
+}
 
 std::vector<std::string> ReadIds(const fs::path& file) {
   std::vector<std::string> ids;
@@ -313,24 +380,23 @@ std::vector<std::string> ReadIds(const fs::path& file) {
   return ids;
 }
 
-// With --reuse-base, the base an earlier run left in --dir, if it was
-// made for the same n (base.n says which): a million cases take a while.
-bool ReusableBase(const Config& config) {
-  if (!config.reuse_base) return false;
-  std::ifstream stamp(config.dir / "base.n");
-  std::size_t n = 0;
-  return stamp >> n && n == config.n && fs::exists(config.dir / "base.db") &&
-         fs::exists(config.dir / "base.ids");
+// With --reuse-base, the base an earlier run left, if it was made for the
+// same n (its stamp says which): a million cases take a while.
+bool ReusableBase(const Bench& bench) {
+  return bench.config.reuse_base && bench.databases.Exists("base") &&
+         bench.databases.Stamp("base") == std::to_string(bench.config.n) &&
+         fs::exists(IdsFile(bench));
 }
 
-Base MakeBase(const Config& config) {
-  fs::path ids_file = config.dir / "base.ids";
-  if (ReusableBase(config)) return {config.dir / "base.db", ReadIds(ids_file)};
-  Base base{FreshDatabase(config, "base.db"), {}};
-  fs::remove(config.dir / "base.n");
+Base MakeBase(const Bench& bench) {
+  const Config& config = bench.config;
+  fs::path ids_file = IdsFile(bench);
+  if (ReusableBase(bench)) return {ReadIds(ids_file)};
+  FreshDatabase(bench, "base");
+  bench.databases.SetStamp("base", "");
   // Made in a child, so that the parent (and every later child) stays small.
   InChild([&] {
-    auto engine = OpenEngine(base.path, Durability::kNormal);
+    auto engine = OpenEngine(bench.databases.Locator("base"), Durability::kNormal);
     std::vector<std::string> sample;
     std::mt19937_64 random(5);
     std::size_t seen = 0;
@@ -344,17 +410,17 @@ Base MakeBase(const Config& config) {
     for (const auto& id : sample) std::fprintf(out, "%s\n", id.c_str());
     std::fclose(out);
     return std::vector<double>{};
-  });  // closing the engine checkpoints the WAL into the file
-  std::ofstream(config.dir / "base.n") << config.n << '\n';
-  base.ids = ReadIds(ids_file);
-  return base;
+  });  // closing the engine checkpoints SQLite's WAL into the file
+  bench.databases.Settle("base");
+  bench.databases.SetStamp("base", std::to_string(config.n));
+  return {ReadIds(ids_file)};
 }
 
-std::string BytesPerCase(const fs::path& engine_db, const fs::path& raw_db, std::size_t n) {
+std::string BytesPerCase(const Bench& bench, std::size_t n) {
   std::ostringstream extra;
   n = std::max<std::size_t>(1, n);
-  extra << ",\"engine_bytes_per_case\":" << fs::file_size(engine_db) / n
-        << ",\"raw_bytes_per_case\":" << fs::file_size(raw_db) / n;
+  extra << ",\"engine_bytes_per_case\":" << bench.databases.Bytes("engine") / n
+        << ",\"raw_bytes_per_case\":" << bench.databases.Bytes("raw") / n;
   return extra.str();
 }
 
@@ -379,8 +445,8 @@ Measure MedianOf(std::vector<Measure> runs) {
 
 // Runs each side config.repeat times, alternating engine and raw so that a
 // slow spell of the machine falls on both. `prepare(true)` runs before each
-// engine run, `prepare(false)` before each raw one: fresh files for work
-// that changes them, the other side's left as its last run made them.
+// engine run, `prepare(false)` before each raw one: fresh databases for
+// work that changes them, the other side's left as its last run made them.
 Sides Alternate(const Config& config, const std::function<void(bool engine)>& prepare,
                 const Work& engine, const Work& raw) {
   std::vector<Measure> engine_runs, raw_runs;
@@ -393,12 +459,16 @@ Sides Alternate(const Config& config, const std::function<void(bool engine)>& pr
   return {MedianOf(std::move(engine_runs)), MedianOf(std::move(raw_runs))};
 }
 
+const char* SideName(bool engine) { return engine ? "engine" : "raw"; }
+
 // Creates cases 0 .. count-1 into fresh databases, `batch` to a
 // transaction, on both sides.
-Sides RunCreate(const Config& config, std::size_t count, std::size_t batch, Durability durability) {
-  fs::path engine_db = config.dir / "engine.db", raw_db = config.dir / "raw.db";
-  auto fresh = [&](bool engine) { FreshDatabase(config, engine ? "engine.db" : "raw.db"); };
-  RawOptions raw_options{durability == Durability::kFull};
+Sides RunCreate(const Bench& bench, std::size_t count, std::size_t batch, Durability durability) {
+  const Config& config = bench.config;
+  bool durable = durability == Durability::kFull;
+  std::string engine_db = bench.databases.Locator("engine", durable);
+  std::string raw_db = bench.databases.Locator("raw", durable);
+  auto fresh = [&](bool engine) { FreshDatabase(bench, SideName(engine)); };
   return Alternate(
       config, fresh,
       [&] {
@@ -407,19 +477,22 @@ Sides RunCreate(const Config& config, std::size_t count, std::size_t batch, Dura
         EngineCreate(*e, config.n, count, batch, [](std::string) {});
         return std::vector<double>{PerSecond(count, start)};
       },
-      [&] { return std::vector<double>{RawCreate(raw_db.string(), config.n, count, batch, raw_options)}; });
+      [&] {
+        return std::vector<double>{bench.raw.create(raw_db, config.n, count, batch, durable)};
+      });
 }
 
-void RunBulkCreate(const Config& config) {
-  Sides sides = RunCreate(config, config.n, 1000, Durability::kNormal);
-  Report("bulk_create", config.n, config.n, sides.engine, sides.raw,
-         BytesPerCase(config.dir / "engine.db", config.dir / "raw.db", config.n));
+void RunBulkCreate(const Bench& bench) {
+  Sides sides = RunCreate(bench, bench.config.n, 1000, Durability::kNormal);
+  Report(bench, "bulk_create", bench.config.n, sides.engine, sides.raw,
+         BytesPerCase(bench, bench.config.n));
 }
 
-void RunDurableCreate(const Config& config) {
+void RunDurableCreate(const Bench& bench) {
+  const Config& config = bench.config;
   std::size_t some = std::min<std::size_t>(config.n, config.quick ? 50 : 2000);
-  Sides sides = RunCreate(config, some, 1, Durability::kFull);
-  Report("durable_create", config.n, some, sides.engine, sides.raw, ",\"sync\":\"full\"");
+  Sides sides = RunCreate(bench, some, 1, Durability::kFull);
+  Report(bench, "durable_create", some, sides.engine, sides.raw, bench.databases.DurableMembers());
 }
 
 // Writes cases 0 .. n-1 as create payloads, one a line: the file import
@@ -435,11 +508,13 @@ fs::path WriteImportFile(const Config& config) {
 
 // One Engine::Import of the whole file against one raw transaction that
 // parses and inserts the same lines.
-void RunImport(const Config& config) {
+void RunImport(const Bench& bench) {
+  const Config& config = bench.config;
   fs::path file = WriteImportFile(config);
-  fs::path engine_db = config.dir / "engine.db", raw_db = config.dir / "raw.db";
+  std::string engine_db = bench.databases.Locator("engine");
+  std::string raw_db = bench.databases.Locator("raw");
   auto fresh = [&](bool engine) {
-    FreshDatabase(config, engine ? "engine.db" : "raw.db");
+    FreshDatabase(bench, SideName(engine));
     WarmFile(file);
   };
   Sides sides = Alternate(
@@ -452,53 +527,59 @@ void RunImport(const Config& config) {
         if (summary.created != static_cast<std::int64_t>(config.n)) Die("import: wrong count");
         return std::vector<double>{PerSecond(config.n, start)};
       },
-      [&] { return std::vector<double>{RawImport(raw_db.string(), file.string(), {})}; });
+      [&] { return std::vector<double>{bench.raw.import(raw_db, file.string())}; });
   char extra[64];
   std::snprintf(extra, sizeof extra, ",\"file_bytes_per_case\":%ju",
                 static_cast<std::uintmax_t>(fs::file_size(file) / config.n));
-  Report("import", config.n, config.n, sides.engine, sides.raw, extra);
+  Report(bench, "import", config.n, sides.engine, sides.raw, extra);
   fs::remove(file);
 }
 
 using EngineWork = std::function<double(Engine&, const std::vector<std::string>&, std::size_t)>;
-using RawWork = std::function<double(const std::string&, const std::vector<std::string>&,
-                                     std::size_t, const RawOptions&)>;
 
-void RunOnBase(const Config& config, const Base& base, const std::string& name, std::size_t ops,
-               const EngineWork& engine_work, const RawWork& raw_work) {
-  fs::path engine_db = config.dir / "engine.db", raw_db = config.dir / "raw.db";
-  auto copies = [&](bool engine) { CopyDatabase(base.path, engine ? engine_db : raw_db); };
+void RunOnBase(const Bench& bench, const Base& base, const std::string& name, std::size_t ops,
+               const EngineWork& engine_work, const RawSide::OnBase& raw_work) {
+  Databases& databases = bench.databases;
+  auto copies = [&](bool engine) { databases.Copy("base", SideName(engine)); };
   Sides sides = Alternate(
-      config, copies,
+      bench.config, copies,
       [&] {
-        WarmFile(engine_db);
-        auto e = OpenEngine(engine_db, Durability::kNormal);
+        databases.Warm("engine");
+        auto e = OpenEngine(databases.Locator("engine"), Durability::kNormal);
         return std::vector<double>{engine_work(*e, base.ids, ops)};
       },
       [&] {
-        WarmFile(raw_db);
-        return std::vector<double>{raw_work(raw_db.string(), base.ids, ops, {})};
+        databases.Warm("raw");
+        return std::vector<double>{raw_work(databases.Locator("raw"), base.ids, ops)};
       });
-  Report(name, config.n, ops, sides.engine, sides.raw);
+  Report(bench, name, ops, sides.engine, sides.raw);
 }
 
-// Read-only: both sides read the base itself, from a warm cache.
-void RunList(const Config& config, const Base& base) {
+// Read-only: on SQLite both sides read the base itself, from a warm cache;
+// on PostgreSQL each reads its own copy (Databases::ReadsNeedCopies).
+void RunList(const Bench& bench, const Base&) {
+  const Config& config = bench.config;
+  Databases& databases = bench.databases;
   ListPlan plan;
   plan.n = config.n;
   plan.reps = config.quick ? 5 : 200;
   // The 10,000th page where there is one; at least page 2.
   plan.deep_page = std::clamp<std::size_t>(config.n / 10, 2, 10000);
+  const bool copies = databases.ReadsNeedCopies();
+  auto read_by = [&](bool engine) -> std::string { return copies ? SideName(engine) : "base"; };
   Sides sides = Alternate(
-      config, [](bool) {},
+      config,
+      [&](bool engine) {
+        if (copies) databases.Copy("base", read_by(engine));
+      },
       [&] {
-        WarmFile(base.path);
-        auto e = OpenEngine(base.path, Durability::kNormal);
+        databases.Warm(read_by(true));
+        auto e = OpenEngine(databases.Locator(read_by(true)), Durability::kNormal);
         return EngineList(*e, plan);
       },
       [&] {
-        WarmFile(base.path);
-        return RawList(base.path.string(), plan, {});
+        databases.Warm(read_by(false));
+        return bench.raw.list(databases.Locator(read_by(false)), plan);
       });
   const Measure& engine = sides.engine;
   const Measure& raw = sides.raw;
@@ -512,10 +593,18 @@ void RunList(const Config& config, const Base& base) {
                   std::strcmp(kListProbes[p], "cursor_deep") == 0
                       ? (",\"page\":" + std::to_string(plan.deep_page)).c_str()
                       : "");
-    Report(std::string("list_") + kListProbes[p], config.n, plan.reps, engine.values[2 * p + 1],
+    Report(bench, std::string("list_") + kListProbes[p], plan.reps, engine.values[2 * p + 1],
            raw.values[2 * p + 1], engine, raw, extra);
   }
 }
+
+constexpr char kUsage[] =
+    "usage: casework-bench [--workloads a,b] [--n N] [--repeat K] [--quick] [--dir DIR]"
+    " [--reuse-base]\n"
+    "                      [--backend sqlite|postgresql] [--pg URI]\n"
+    "workloads: bulk_create durable_create get update_data transition list import\n"
+    "--backend postgresql runs them on a PostgreSQL server: the one --pg URI names (a user\n"
+    "that may CREATE DATABASE), else a throwaway one started with scripts/pg-server\n";
 
 Config ParseArgs(int argc, char** argv) {
   Config config;
@@ -542,46 +631,93 @@ Config ParseArgs(int argc, char** argv) {
       config.dir = next();
     } else if (arg == "--reuse-base") {
       config.reuse_base = true;
+    } else if (arg == "--backend") {
+      std::string backend = next();
+      if (backend == "sqlite") config.backend = Backend::kSqlite;
+      else if (backend == "postgresql") config.backend = Backend::kPostgres;
+      else Die("--backend is sqlite or postgresql, not " + backend);
+    } else if (arg == "--pg") {
+      config.pg_uri = next();
     } else if (arg == "--help") {
-      std::printf("usage: casework-bench [--workloads a,b] [--n N] [--repeat K] [--quick] [--dir DIR]"
-                  " [--reuse-base]\n"
-                  "workloads: bulk_create durable_create get update_data transition list import\n");
+      std::printf("%s", kUsage);
       std::exit(0);
     } else {
       Die("unknown argument " + arg);
     }
   }
+  if (!config.pg_uri.empty() && config.backend != Backend::kPostgres)
+    Die("--pg is for --backend postgresql");
+  if (config.reuse_base && config.backend == Backend::kPostgres && config.pg_uri.empty())
+    Die("--reuse-base on postgresql needs --pg: a throwaway server keeps nothing");
   return config;
 }
 
-}  // namespace
-}  // namespace casework::bench
+// When root, scripts/pg-server runs the server as postgres, which must be
+// able to pass through `dir` to the server's own directory.
+void LetServerThrough(const fs::path& dir) {
+  if (geteuid() == 0)
+    fs::permissions(dir, fs::perms::group_exec | fs::perms::others_exec, fs::perm_options::add);
+}
 
-int main(int argc, char** argv) {
-  using namespace casework::bench;
-  Config config = ParseArgs(argc, argv);
+int Run(Config config) {
   bool own_dir = config.dir.empty();
   if (own_dir) {
     std::string pattern = (fs::temp_directory_path() / "casework-bench-XXXXXX").string();
     if (!mkdtemp(pattern.data())) Die("mkdtemp");
     config.dir = pattern;
   }
+  std::unique_ptr<ThrowawayServer> server;
+  std::unique_ptr<Databases> databases;
+  RawSide raw;
+  if (config.backend == Backend::kPostgres) {
+    std::string uri = config.pg_uri;
+    if (uri.empty()) {
+      LetServerThrough(config.dir);
+      server = std::make_unique<ThrowawayServer>(PgServerScript(), config.dir / "pg-server");
+      AtFailure([s = server.get()] { s->Stop(); });
+      uri = server->uri();
+    }
+    databases = PostgresDatabases(uri);
+    AtFailure([d = databases.get()] { d->RemoveAll(""); });
+    raw = PostgresBaseline();
+  } else {
+    databases = SqliteFiles(config.dir);
+    raw = SqliteBaseline();
+  }
+  Bench bench{config, *databases, std::move(raw)};
   std::size_t ops = config.quick ? 100 : std::min<std::size_t>(config.n, 20000);
   std::optional<Base> base;
   auto need_base = [&]() -> const Base& {
-    if (!base) base = MakeBase(config);
+    if (!base) base = MakeBase(bench);
     return *base;
   };
   for (const auto& w : config.workloads) {
-    if (w == "bulk_create") RunBulkCreate(config);
-    else if (w == "durable_create") RunDurableCreate(config);
-    else if (w == "get") RunOnBase(config, need_base(), w, ops, EngineGet, RawGet);
-    else if (w == "update_data") RunOnBase(config, need_base(), w, ops / 4 + 1, EngineUpdateData, RawUpdateData);
-    else if (w == "transition") RunOnBase(config, need_base(), w, ops / 4 + 1, EngineTransition, RawTransition);
-    else if (w == "list") RunList(config, need_base());
-    else if (w == "import") RunImport(config);
+    if (w == "bulk_create") RunBulkCreate(bench);
+    else if (w == "durable_create") RunDurableCreate(bench);
+    else if (w == "get") RunOnBase(bench, need_base(), w, ops, EngineGet, bench.raw.get);
+    else if (w == "update_data")
+      RunOnBase(bench, need_base(), w, ops / 4 + 1, EngineUpdateData, bench.raw.update_data);
+    else if (w == "transition")
+      RunOnBase(bench, need_base(), w, ops / 4 + 1, EngineTransition, bench.raw.transition);
+    else if (w == "list") RunList(bench, need_base());
+    else if (w == "import") RunImport(bench);
     else Die("unknown workload " + w);
   }
+  ForgetFailureUndo();
+  databases->RemoveAll(config.reuse_base ? "base" : "");
+  if (server) server->Stop();
   if (own_dir) fs::remove_all(config.dir);
   return 0;
+}
+
+}  // namespace
+}  // namespace casework::bench
+
+int main(int argc, char** argv) {
+  using casework::bench::Die;
+  try {
+    return casework::bench::Run(casework::bench::ParseArgs(argc, argv));
+  } catch (const std::exception& e) {
+    Die(e.what());
+  }
 }

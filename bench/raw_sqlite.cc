@@ -14,6 +14,7 @@
 
 #include <boost/json.hpp>
 
+#include "raw_common.h"
 #include "uuid.h"
 
 namespace casework::bench {
@@ -107,14 +108,6 @@ std::string ColumnText(sqlite3_stmt* s, int i) {
   const unsigned char* text = sqlite3_column_text(s, i);
   return text ? std::string(reinterpret_cast<const char*>(text), sqlite3_column_bytes(s, i)) : "";
 }
-
-std::int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-std::string Quoted(const std::string& s) { return "\"" + s + "\""; }
 
 // The event a create records: every member from null, as JSON text of
 // about the size the engine writes.
@@ -278,11 +271,6 @@ void CreateOne(Db& db, UuidGenerator& ids, const CaseSpec& c) {
   AppendEvent(db, row, "created", CreatedChanges(c), now);
 }
 
-double PerSecond(std::size_t ops, Clock::time_point start) {
-  double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  return seconds > 0 ? static_cast<double>(ops) / seconds : 0;
-}
-
 std::int64_t CaseRow(Db& db, const std::string& id, std::int64_t* version = nullptr) {
   sqlite3_stmt* find = db.Use("SELECT id, version FROM cases WHERE uuid = ?1 AND workspace_id = 1");
   BindUuid(find, 1, *UuidFromString(id));
@@ -308,50 +296,7 @@ double RawCreate(const std::string& path, std::size_t n, std::size_t count, std:
   return PerSecond(count, start);
 }
 
-namespace {
-
 namespace json = boost::json;
-
-std::string Member(const json::object& o, const char* name) {
-  return std::string(o.at(name).as_string());
-}
-
-// A create payload of the import file, read back into the spec it was
-// written from (the members ToDraft sets, as value_from writes them).
-CaseSpec SpecFromPayload(const json::object& o) {
-  CaseSpec c;
-  c.title = Member(o, "title");
-  c.reference = Member(o, "reference");
-  c.status = Member(o, "status");
-  c.owner_email = Member(o.at("owner").as_object(), "email");
-  for (const auto& item : o.at("contacts").as_array()) {
-    const json::object& k = item.as_object();
-    c.contacts.push_back({Member(k, "key"), Member(k, "email"), Member(k, "given_name"),
-                          Member(k, "family_name")});
-  }
-  for (const auto& item : o.at("schema").as_array()) {
-    const json::object& f = item.as_object();
-    std::string_view key = f.at("key").as_string();
-    const json::value& v = f.at("value");
-    if (key == "amount") c.amount = v.to_number<double>();
-    else if (key == "rooms") c.rooms = v.to_number<std::int64_t>();
-    else if (key == "urgent") c.urgent = v.as_bool();
-    else {
-      std::string text(v.as_string());
-      if (key == "policy") c.policy = text;
-      else if (key == "incident") c.incident_date = text;
-      else if (key == "reported") c.reported_at = text;
-      else if (key == "adjuster") c.adjuster = text;
-      else if (key == "phone") c.phone = text;
-      else if (key == "kind") c.kind = text;
-      else if (key == "notes") c.notes = text;
-    }
-  }
-  for (const auto& tag : o.at("tags").as_array()) c.tags.emplace_back(tag.as_string());
-  return c;
-}
-
-}  // namespace
 
 double RawImport(const std::string& path, const std::string& ndjson, const RawOptions& options) {
   Db db(path, options);
