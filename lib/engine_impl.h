@@ -122,8 +122,9 @@ class Engine::Impl {
                    const char* kind,
                    const std::string& other_id, const WriteOptions& options);
 
-  // The workflow of the case: its template version's, or the built-in one.
-  Workflow CaseWorkflowAt(const storage::CaseKey& key);
+  // The workflow of the case `c` at `key`: its template version's, or the
+  // built-in one.
+  Workflow CaseWorkflowAt(const storage::CaseKey& key, const Case& c);
   // Every closure condition of `c` and its required fields, evaluated now.
   std::vector<ConditionResult> EvaluateConditions(const Case& c, Timestamp now);
   // Refuses (closure_conditions_unmet) when a result failed.

@@ -48,7 +48,9 @@ json::array ConditionSummary(const std::vector<ConditionResult>& results) {
 
 }  // namespace
 
-Workflow Engine::Impl::CaseWorkflowAt(const storage::CaseKey& key) {
+Workflow Engine::Impl::CaseWorkflowAt(const storage::CaseKey& key, const Case& c) {
+  // A case without template has no definition to read: spare the query.
+  if (!c.template_id) return BuiltinWorkflow();
   auto from_template = CaseWorkflow(*repo_, key);
   return from_template ? std::move(*from_template) : BuiltinWorkflow();
 }
@@ -97,7 +99,7 @@ TransitionOutcome Engine::Impl::Transition(std::string_view id, const Transition
   storage::Transaction tx(*repo_, storage::Access::kWrite);
   Target target = Open(id, options);
   const Case& before = target.before;
-  Move move = ResolveMove(CaseWorkflowAt(target.key), before.status, request.to);
+  Move move = ResolveMove(CaseWorkflowAt(target.key, before), before.status, request.to);
 
   TransitionOutcome outcome{before, before.status, move.to, move.name, false, {}};
   bool was_closed = before.parent_status == ParentStatus::kClosed;

@@ -321,13 +321,14 @@ std::vector<StorageProblem> SqliteRepository::CheckStorage() {
     auto check = db_->Use(sql::kIntegrityCheck);
     while (check.Step())
       if (std::string line = check.Text(0); line != "ok")
-        problems.push_back({"integrity_check", std::move(line)});
+        problems.push_back({"integrity_check", std::move(line), std::nullopt, std::nullopt});
   }
   {
     auto check = db_->Use(sql::kForeignKeyCheck);
     while (check.Step())
       problems.push_back({"foreign_key_check", "row " + check.Text(1) + " of " + check.Text(0) +
-                                                   " refers to a missing row of " + check.Text(2)});
+                                                   " refers to a missing row of " + check.Text(2),
+                          std::nullopt, std::nullopt});
   }
   auto differing = db_->Use(sql::kCountsDiffering);
   while (differing.Step())
