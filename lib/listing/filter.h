@@ -167,6 +167,9 @@ struct Sort {
   std::string normalized;  // "-created_at"
 };
 
+// Sorting by data.<key>: the key is a schema field's value.
+inline bool IsDataSort(const Sort& sort) { return sort.spec->name == "data"; }
+
 struct Cursor {
   SqlValue key;
   Uuid id{};

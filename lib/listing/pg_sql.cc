@@ -145,24 +145,6 @@ const SortSql& SqlOf(const SortSpec& s) {
   return kSortSql.front();  // unreachable: every sort but data has its row
 }
 
-bool IsDataSort(const Sort& sort) { return sort.spec->name == "data"; }
-
-// ---- Operators ----
-
-Fragment Comparison(Op op) {
-  switch (op) {
-    case Op::kLt:
-      return pf::kLt;
-    case Op::kLte:
-      return pf::kLte;
-    case Op::kGt:
-      return pf::kGt;
-    case Op::kGte:
-      return pf::kGte;
-    default:
-      return pf::kEq;
-  }
-}
 
 // ---- SQL of a leaf ----
 

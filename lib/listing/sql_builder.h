@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "listing.h"
+#include "listing/filter.h"
 #include "storage/list_sql.h"
 
 namespace casework::listing {
@@ -92,6 +93,23 @@ class BasicSql {
   std::string text_;
   std::vector<SqlValue> params_;
 };
+
+// The operator of a comparison, the same in both dialects: eq for all but
+// the orderings.
+inline Fragment Comparison(Op op) {
+  switch (op) {
+    case Op::kLt:
+      return " < ";
+    case Op::kLte:
+      return " <= ";
+    case Op::kGt:
+      return " > ";
+    case Op::kGte:
+      return " >= ";
+    default:
+      return " = ";
+  }
+}
 
 // One of two fragments (a conditional expression would decay the arrays).
 inline Fragment Pick(bool first, Fragment a, Fragment b) { return first ? a : b; }

@@ -104,24 +104,6 @@ const SortSql& SqlOf(const SortSpec& s) {
   return kSortSql.back();  // unreachable: every sort has its row
 }
 
-bool IsDataSort(const Sort& sort) { return sort.spec->name == "data"; }
-
-// ---- Operators ----
-
-Fragment Comparison(Op op) {
-  switch (op) {
-    case Op::kLt:
-      return ls::kLt;
-    case Op::kLte:
-      return ls::kLte;
-    case Op::kGt:
-      return ls::kGt;
-    case Op::kGte:
-      return ls::kGte;
-    default:
-      return ls::kEq;
-  }
-}
 
 // ---- SQL of a leaf ----
 

@@ -72,17 +72,11 @@ inline constexpr char kArchivedOnly[] = "c.archived_at IS NOT NULL";
 // ---- Logic and comparison ----
 inline constexpr char kAnd[] = " AND ";
 inline constexpr char kOr[] = " OR ";
-inline constexpr char kNot[] = "NOT ";
 inline constexpr char kOpen[] = "(";
 inline constexpr char kClose[] = ")";
 inline constexpr char kComma[] = ", ";
 inline constexpr char kTrue[] = "1";
 inline constexpr char kFalse[] = "0";
-inline constexpr char kEq[] = " = ";
-inline constexpr char kLt[] = " < ";
-inline constexpr char kLte[] = " <= ";
-inline constexpr char kGt[] = " > ";
-inline constexpr char kGte[] = " >= ";
 inline constexpr char kIn[] = " IN (";
 inline constexpr char kIsNull[] = " IS NULL";
 inline constexpr char kIsNotNull[] = " IS NOT NULL";
