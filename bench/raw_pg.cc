@@ -105,8 +105,11 @@ constexpr char kIndexCases[] =
     "WHERE cc.workspace_id = c.workspace_id AND cc.case_id = c.id)))) "
     "WHERE c.workspace_id = $1 AND c.id = ANY ($2::bigint[])";
 
-constexpr char kNextEventSeq[] =
-    "SELECT coalesce(max(seq), 0) + 1 FROM case_events WHERE workspace_id = $1 AND case_id = $2";
+// The next event of a case, numbered in the same statement.
+constexpr char kAppendEvent[] =
+    "INSERT INTO case_events (workspace_id, case_id, seq, at, actor, kind, changes, details) "
+    "SELECT $1, $2, coalesce(max(seq), 0) + 1, $3, 'system', $4, $5, $6 FROM case_events "
+    "WHERE workspace_id = $1 AND case_id = $2";
 constexpr char kInsertEvent[] =
     "INSERT INTO case_events (workspace_id, case_id, seq, at, actor, kind, changes, details) "
     "VALUES ($1, $2, $3, $4, 'system', $5, $6, $7)";
@@ -158,9 +161,14 @@ constexpr const char* kWholeCase[] = {kSelectCase,   kSelectAssignees, kSelectTa
 constexpr char kFieldValues[] =
     "SELECT key, value FROM case_fields "
     "WHERE workspace_id = $1 AND case_id = $2 AND key = ANY ($3::text[])";
-constexpr char kUpdateField[] =
-    "UPDATE case_fields SET value = $4, typed_number = $5, typed_text = $6 "
-    "WHERE workspace_id = $1 AND case_id = $2 AND key = $3";
+// Every changed field in one statement: keys $3, JSON values $4, typed
+// values $5 / $6.
+constexpr char kUpdateFields[] =
+    "UPDATE case_fields f SET value = u.value, typed_number = u.typed_number, "
+    "typed_text = u.typed_text "
+    "FROM unnest($3::text[], $4::text[], $5::float8[], $6::text[]) "
+    "AS u (key, value, typed_number, typed_text) "
+    "WHERE f.workspace_id = $1 AND f.case_id = $2 AND f.key = u.key";
 // Guarded by the version read ($3), as the engine's writes are.
 constexpr char kTouchCase[] =
     "UPDATE cases SET updated_at = $4, version = version + 1 "
@@ -255,6 +263,30 @@ class Db {
     return Prepared(sql, static_cast<int>(values.size()), values.data());
   }
 
+  // Runs every statement of `sqls` with the same `params`, in one round
+  // trip (libpq's pipeline mode), as the engine reads a case.
+  template <std::size_t N>
+  std::vector<Rows> RunPipelined(const char* const (&sqls)[N],
+                                 std::initializer_list<const char*> params) {
+    for (const char* sql : sqls) Name(sql);
+    PGconn* conn = conn_.get();
+    if (PQenterPipelineMode(conn) != 1) Die("pipeline mode");
+    for (const char* sql : sqls)
+      if (PQsendQueryPrepared(conn, names_[sql].c_str(), static_cast<int>(params.size()),
+                              params.begin(), nullptr, nullptr, 0) != 1)
+        Die(std::string("send: ") + PQerrorMessage(conn));
+    if (PQpipelineSync(conn) != 1) Die("pipeline sync");
+    std::vector<Rows> rows;
+    for (const char* sql : sqls) {
+      rows.push_back(Checked(PQgetResult(conn), sql));
+      while (PGresult* end = PQgetResult(conn)) PQclear(end);
+    }
+    PqResult sync(PQgetResult(conn));
+    if (PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC) Die("no pipeline sync");
+    if (PQexitPipelineMode(conn) != 1) Die("pipeline exit");
+    return rows;
+  }
+
   // A case this transaction created: its search document is written once
   // its contacts are in, with the others' (IndexPending).
   void NoteCreated(std::string_view row) {
@@ -278,15 +310,19 @@ class Db {
   }
 
  private:
-  Rows Prepared(const char* sql, int count, const char* const* values) {
+  // The name `sql` is prepared under, preparing it on first use.
+  const std::string& Name(const char* sql) {
     auto [found, fresh] = names_.try_emplace(sql);
     if (fresh) {
       found->second = "raw" + std::to_string(names_.size());
       Checked(PQprepare(conn_.get(), found->second.c_str(), sql, 0, nullptr), sql);
     }
-    return Checked(PQexecPrepared(conn_.get(), found->second.c_str(), count, values, nullptr,
-                                  nullptr, 0),
-                   sql);
+    return found->second;
+  }
+
+  Rows Prepared(const char* sql, int count, const char* const* values) {
+    return Checked(
+        PQexecPrepared(conn_.get(), Name(sql).c_str(), count, values, nullptr, nullptr, 0), sql);
   }
 
   Rows Checked(PGresult* raw, const char* sql) {
@@ -456,8 +492,8 @@ void InsertEvent(Db& db, const std::string& row, const char* seq, const char* ki
 // The next event of a case that has some.
 void AppendEvent(Db& db, const std::string& row, const char* kind, const std::string& changes,
                  const std::string& details, const std::string& now) {
-  Rows next = db.Run(kNextEventSeq, {db.workspace(), row.c_str()});
-  InsertEvent(db, row, next.Text(0, 0).c_str(), kind, changes, details, now);
+  db.Run(kAppendEvent,
+         {db.workspace(), row.c_str(), now.c_str(), kind, changes.c_str(), details.c_str()});
 }
 
 // The changes a history event records, as JSON text: [{"path", "before",
@@ -587,12 +623,14 @@ struct CaseRead {
 };
 
 
-// Reads every column of a case and its child rows, as the engine's get
-// does, each copied out as raw_sqlite.cc copies its columns.
+// Reads every column of a case and its child rows in one round trip, as
+// the engine's get does, each copied out as raw_sqlite.cc copies its columns.
 CaseRead ReadWholeCase(Db& db, const std::string& row) {
   CaseRead read;
-  for (const char* sql : kWholeCase) {
-    Rows rows = db.Run(sql, {db.workspace(), row.c_str()});
+  std::vector<Rows> all = db.RunPipelined(kWholeCase, {db.workspace(), row.c_str()});
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    const Rows& rows = all[i];
+    const char* sql = kWholeCase[i];
     for (int r = 0; r < rows.size(); ++r) {
       for (int c = 0; c < rows.columns(); ++c) read.bytes += rows.Text(r, c).size();
       if (sql == kSelectFields && rows.View(r, 0) == "amount") read.amount = rows.Text(r, 3);
@@ -702,17 +740,22 @@ double UpdateData(const std::string& uri, const std::vector<std::string>& ids,
     // an honest event cannot skip, so this baseline pays it.
     Rows before = db.Run(kFieldValues, {db.workspace(), row.c_str(), kUpdatedKeys});
     Changes changes;
+    ArrayText keys, values, numbers, texts;
     for (const FieldUpdate& f : UpdatesFor(u)) {
       std::string was = ValueBefore(before, f.key);
       if (was == f.value) continue;
-      db.Run(kUpdateField, {db.workspace(), row.c_str(), f.key, f.value.c_str(), OrNull(f.number),
-                            OrNull(f.text)});
+      keys.Add(f.key);
+      values.Add(f.value);
+      numbers.AddOptional(f.number);
+      texts.AddOptional(f.text);
       changes.Add("data." + std::string(f.key), was, f.value);
     }
     if (changes.empty()) {
       db.Exec("COMMIT");
       continue;
     }
+    db.Run(kUpdateFields, {db.workspace(), row.c_str(), keys.Text().c_str(),
+                           values.Text().c_str(), numbers.Text().c_str(), texts.Text().c_str()});
     std::string now = std::to_string(NowMs());
     Rows touched = db.Run(kTouchCase, {db.workspace(), row.c_str(), version.c_str(), now.c_str()});
     if (touched.changed() != 1) Die("the case changed during the update");

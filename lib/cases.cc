@@ -256,7 +256,7 @@ Case Engine::Impl::UpdateData(std::string_view id, const json::object& data, con
     changed.push_back(&*field);
   }
   if (changes.empty()) return target.before;
-  for (const Field* field : changed) repo_->UpdateFieldValue(target.key, *field);
+  repo_->UpdateFieldValues(target.key, changed);
   repo_->TouchCase(target.key, target.ctx.now);
   Case after = std::move(target.before);
   after.schema = std::move(schema);

@@ -84,10 +84,9 @@ std::string ActorName(std::string_view actor) {
   return NormalizeEmail(actor);
 }
 
-void InsertEvent(WriteContext& ctx, const storage::CaseKey& key, std::int64_t seq,
-                 std::string_view actor, std::string_view kind, std::string changes,
-                 const json::object& details) {
-  ctx.repo.InsertEvent(key, {seq, ctx.now, ActorName(actor), std::string(kind), std::move(changes),
+void InsertEvent(WriteContext& ctx, const storage::CaseKey& key, std::string_view actor,
+                 std::string_view kind, std::string changes, const json::object& details) {
+  ctx.repo.AppendEvent(key, {0, ctx.now, ActorName(actor), std::string(kind), std::move(changes),
                              details.empty() ? std::string("{}") : ToJsonText(details)});
 }
 
@@ -102,13 +101,12 @@ void AppendCreatedEvent(WriteContext& ctx, const storage::CaseKey& key, std::str
     if (!IsUnrecorded(member)) AppendChange(member, "null", json, changes);
   });
   changes += ']';
-  InsertEvent(ctx, key, 1, actor, "created", std::move(changes), details);
+  InsertEvent(ctx, key, actor, "created", std::move(changes), details);
 }
 
 void AppendEvent(WriteContext& ctx, const storage::CaseKey& key, std::string_view actor,
                  std::string_view kind, const std::vector<Change>& changes,
                  const json::object& details) {
-  const std::int64_t seq = ctx.repo.NextEventSeq(key);
   std::string text = "[", before, after;
   for (const auto& change : changes) {
     before.clear();
@@ -118,7 +116,7 @@ void AppendEvent(WriteContext& ctx, const storage::CaseKey& key, std::string_vie
     AppendChange(change.path, before, after, text);
   }
   text += ']';
-  InsertEvent(ctx, key, seq, actor, kind, std::move(text), details);
+  InsertEvent(ctx, key, actor, kind, std::move(text), details);
 }
 
 std::vector<Event> LoadEvents(storage::Repository& repo, const storage::CaseKey& key) {

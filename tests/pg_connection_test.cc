@@ -194,3 +194,65 @@ TEST_CASE("a connection the server dropped is storage_error, and stays so") {
   CHECK_FALSE(victim->alive());
   CHECK(CodeOf([&] { victim->RunDynamic("SELECT 1"); }) == Code::kStorageError);
 }
+
+TEST_CASE("a pipeline returns each statement's rows in the order sent") {
+  auto db = Connect();
+  static const char kEcho[] = "SELECT $1::bigint";
+  static const char kSeries[] = "SELECT generate_series(1, $1::int)";
+  const pg::Params seven = pg::Params().Add(7), three = pg::Params().Add(3);
+  const pg::Statement statements[] = {{kEcho, seven}, {kSeries, three}, {kEcho, three}};
+  std::vector<pg::Rows> rows = db->RunPipelined(statements);
+  REQUIRE(rows.size() == 3);
+  CHECK(rows[0].Int(0, 0) == 7);
+  REQUIRE(rows[1].size() == 3);
+  CHECK(rows[1].Int(2, 0) == 3);
+  CHECK(rows[2].Int(0, 0) == 3);
+  // The connection is out of pipeline mode: a plain statement runs.
+  CHECK(db->Run(kEcho, seven).Int(0, 0) == 7);
+}
+
+TEST_CASE("a statement failing in a pipeline throws its error, and the connection stays usable") {
+  auto db = Connect();
+  static const char kEcho[] = "SELECT $1::bigint";
+  static const char kDivide[] = "SELECT 1 / $1::int";
+  const pg::Params one = pg::Params().Add(1), zero = pg::Params().Add(0);
+  const pg::Statement statements[] = {{kEcho, one}, {kDivide, zero}, {kEcho, one}};
+  try {
+    db->RunPipelined(statements);
+    FAIL("no error");
+  } catch (const Error& e) {
+    CHECK(e.status().code() == Code::kStorageError);
+    CHECK(e.status().message().find("division by zero") != std::string::npos);
+  }
+  CHECK(db->Run(kEcho, one).Int(0, 0) == 1);
+}
+
+TEST_CASE("a failure in a pipeline inside a transaction leaves nothing of it written") {
+  auto db = Connect();
+  ScratchTable t(*db, "pipeline");
+  // Prepared by address: the texts outlive every use of the connection.
+  const std::string update_sql = "UPDATE " + t.name + " SET n = n + 1";
+  const std::string insert_sql = "INSERT INTO " + t.name + " VALUES ($1::bigint, 0)";
+  const pg::Params none, duplicate = pg::Params().Add(1);
+  const pg::Statement statements[] = {{update_sql.c_str(), none},
+                                      {insert_sql.c_str(), duplicate},
+                                      {update_sql.c_str(), none}};
+  {
+    pg::Transaction tx(*db);
+    CHECK(CodeOf([&] { db->RunPipelined(statements); }) == Code::kStorageError);
+  }
+  CHECK(db->RunDynamic("SELECT n FROM " + t.name).Int(0, 0) == 0);
+}
+
+TEST_CASE("a pipeline on a connection the server dropped is storage_error") {
+  auto victim = Connect();
+  auto admin = Connect();
+  std::int64_t pid = victim->RunDynamic("SELECT pg_backend_pid()").Int(0, 0);
+  static const char kEcho[] = "SELECT $1::bigint";
+  const pg::Params one = pg::Params().Add(1);
+  victim->Run(kEcho, one);  // prepared while the server still answers
+  CHECK(admin->Run("SELECT pg_terminate_backend($1::int)", pg::Params().Add(pid)).Bool(0, 0));
+  const pg::Statement statements[] = {{kEcho, one}, {kEcho, one}};
+  CHECK(CodeOf([&] { victim->RunPipelined(statements); }) == Code::kStorageError);
+  CHECK_FALSE(victim->alive());
+}

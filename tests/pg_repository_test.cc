@@ -280,8 +280,10 @@ TEST_CASE("a field's typed value is in the column its type gives") {
               MakeField("b", FieldType::kBoolean, false), MakeField("t", FieldType::kText, "x"),
               MakeField("d", FieldType::kDate, "2024-02-29"),
               MakeField("j", FieldType::kJson, json::array{1})});
-    repository->UpdateFieldValue(key, MakeField("t", FieldType::kText, "y"));
-    repository->UpdateFieldValue(key, MakeField("i", FieldType::kInteger, 8));
+    const Field text = MakeField("t", FieldType::kText, "y");
+    const Field integer = MakeField("i", FieldType::kInteger, 8);
+    const Field* updated[] = {&text, &integer};
+    repository->UpdateFieldValues(key, updated);
     tx.Commit();
   }
   auto rows = repository->connection().RunDynamic(
@@ -297,6 +299,39 @@ TEST_CASE("a field's typed value is in the column its type gives") {
   CHECK(rows.IsNull(5, 1));
   CHECK(rows.IsNull(5, 2));
   CHECK(rows.Int(5, 3) == 5);
+}
+
+TEST_CASE("updating field values writes those fields of that case alone") {
+  FreshDatabase fresh;
+  auto repository = Open(fresh);
+  const std::int64_t ws = DefaultWorkspace(*repository);
+  CaseKey first = CommittedCase(*repository, ws, "first");
+  CaseKey second = CommittedCase(*repository, ws, "second");
+  {
+    Tx tx(*repository, Access::kWrite);
+    for (const CaseKey& key : {first, second})
+      repository->InsertFields(key, {MakeField("a", FieldType::kText, "a0"),
+                                     MakeField("b", FieldType::kNumber, 1.5),
+                                     MakeField("c", FieldType::kText, "c0")});
+    const Field a = MakeField("a", FieldType::kText, "it's \"a1\"");
+    const Field b = MakeField("b", FieldType::kNumber, json::value(nullptr));
+    const Field* updated[] = {&a, &b};
+    repository->UpdateFieldValues(first, updated);
+    tx.Commit();
+  }
+  Case c = repository->LoadCase(first);
+  REQUIRE(c.schema.size() == 3);
+  CHECK(c.schema[0].value == json::value("it's \"a1\""));
+  CHECK(c.schema[1].value.is_null());
+  CHECK(c.schema[2].value == json::value("c0"));
+  Case untouched = repository->LoadCase(second);
+  CHECK(untouched.schema[0].value == json::value("a0"));
+  CHECK(untouched.schema[1].value == json::value(1.5));
+  auto typed = repository->connection().RunDynamic(
+      "SELECT typed_text, typed_number IS NULL FROM case_fields "
+      "WHERE case_id = " + std::to_string(first.row) + " ORDER BY position");
+  CHECK(typed.View(0, 0) == "it's \"a1\"");
+  CHECK(typed.Bool(1, 1));
 }
 
 TEST_CASE("an update with a stale version is refused with conflict") {
@@ -404,7 +439,7 @@ TEST_CASE("a rolled back transaction leaves nothing") {
     repository->InsertUser(ws, casework::RandomUuid(), {"gone@example.org", {}, {}});
     CaseKey key = repository->InsertCase(ws, case_id, Record("gone"), InProgress(), At(1));
     repository->InsertTags(key, {"t"});
-    repository->InsertEvent(key, {1, At(1), "system", "created", "[]", "{}"});
+    repository->AppendEvent(key, {1, At(1), "system", "created", "[]", "{}"});
   }  // rolled back
   {
     Tx tx(*repository, Access::kRead);
@@ -504,12 +539,11 @@ TEST_CASE("events read back oldest first, numbered from 1") {
   CaseKey key = CommittedCase(*repository, ws, "history");
   {
     Tx tx(*repository, Access::kWrite);
-    CHECK(repository->NextEventSeq(key) == 1);
-    repository->InsertEvent(key, {1, At(10), "system", "created", R"([{"path":"title"}])", "{}"});
-    repository->InsertEvent(key,
-                            {2, At(20), "ann@example.org", "patched", "[]", R"({"ignored":[]})"});
-    CHECK(repository->NextEventSeq(key) == 3);
-    repository->InsertEvent(key, {3, At(30), "system", "archived", "[]", "{}"});
+    // The seq given is ignored: each event is numbered next.
+    repository->AppendEvent(key, {7, At(10), "system", "created", R"([{"path":"title"}])", "{}"});
+    repository->AppendEvent(key,
+                            {0, At(20), "ann@example.org", "patched", "[]", R"({"ignored":[]})"});
+    repository->AppendEvent(key, {0, At(30), "system", "archived", "[]", "{}"});
     tx.Commit();
   }
   Tx tx(*repository, Access::kRead);
@@ -521,6 +555,8 @@ TEST_CASE("events read back oldest first, numbered from 1") {
   CHECK(events[1].at == At(20));
   CHECK(events[1].actor == "ann@example.org");
   CHECK(events[1].details == R"({"ignored":[]})");
+  CHECK(events[1].seq == 2);
+  CHECK(events[2].seq == 3);
   CHECK(events[2].kind == "archived");
 }
 

@@ -18,6 +18,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -222,7 +223,9 @@ class Repository {
   virtual void InsertFields(const CaseKey& key, const std::vector<Field>& fields) = 0;
   virtual void InsertSteps(const CaseKey& key, const std::vector<Step>& steps) = 0;
   virtual void DeleteChildren(const CaseKey& key, Children children) = 0;
-  virtual void UpdateFieldValue(const CaseKey& key, const Field& field) = 0;
+  // The values of `fields` (each one of the case's, by key), at once: a
+  // bulk update_data is one statement on a server.
+  virtual void UpdateFieldValues(const CaseKey& key, std::span<const Field* const> fields) = 0;
   virtual void UpdateStep(const CaseKey& key, const Step& step) = 0;
   // Adds or removes the link in both directions.
   virtual void SetLinked(const CaseKey& a, const CaseKey& b, bool linked) = 0;
@@ -243,8 +246,9 @@ class Repository {
   virtual std::optional<std::string> CaseTemplateDefinition(const CaseKey& key) = 0;
 
   // ---- History ----
-  virtual std::int64_t NextEventSeq(const CaseKey& key) = 0;
-  virtual void InsertEvent(const CaseKey& key, const StoredEvent& event) = 0;
+  // Appends `event` as the case's next (its seq is ignored: the next
+  // number, 1 for the first, is given in the same statement).
+  virtual void AppendEvent(const CaseKey& key, const StoredEvent& event) = 0;
   virtual std::vector<StoredEvent> LoadEvents(const CaseKey& key) = 0;  // oldest first
 
   // ---- Listing ----

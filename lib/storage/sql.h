@@ -494,11 +494,10 @@ inline constexpr char kSelectCaseWorkflow[] =
 
 // ---- History ----
 
-inline constexpr char kNextEventSeq[] =
-    "SELECT COALESCE(MAX(seq), 0) + 1 FROM case_events WHERE case_id = ?1";
-inline constexpr char kInsertEvent[] =
+// The case's next event: seq one past its last (1 for the first).
+inline constexpr char kAppendEvent[] =
     "INSERT INTO case_events (case_id, seq, at, actor, kind, changes, details) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+    "SELECT ?1, COALESCE(MAX(seq), 0) + 1, ?2, ?3, ?4, ?5, ?6 FROM case_events WHERE case_id = ?1";
 inline constexpr char kSelectEvents[] =
     "SELECT seq, at, actor, kind, changes, details FROM case_events "
     "WHERE case_id = ?1 ORDER BY seq";

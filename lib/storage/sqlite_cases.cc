@@ -260,10 +260,15 @@ void SqliteRepository::DeleteChildren(const CaseKey& key, Children children) {
   db_->Use(DeleteStatement(children)).Bind(1, key.row).Run();
 }
 
-void SqliteRepository::UpdateFieldValue(const CaseKey& key, const Field& f) {
-  auto update = db_->Use(sql::kUpdateFieldValue);
-  update.Bind(1, key.row).Bind(2, f.key).Bind(3, ToJsonText(f.value));
-  BindTyped(update, 4, TypedValueOf(f.type, f.value)).Run();
+// One prepared statement a field: in process, a statement costs no round
+// trip.
+void SqliteRepository::UpdateFieldValues(const CaseKey& key,
+                                         std::span<const Field* const> fields) {
+  for (const Field* f : fields) {
+    auto update = db_->Use(sql::kUpdateFieldValue);
+    update.Bind(1, key.row).Bind(2, f->key).Bind(3, ToJsonText(f->value));
+    BindTyped(update, 4, TypedValueOf(f->type, f->value)).Run();
+  }
 }
 
 void SqliteRepository::UpdateStep(const CaseKey& key, const Step& step) {

@@ -256,21 +256,14 @@ std::optional<std::string> SqliteRepository::CaseTemplateDefinition(const CaseKe
 
 // ---- History ----
 
-std::int64_t SqliteRepository::NextEventSeq(const CaseKey& key) {
-  auto next = db_->Use(sql::kNextEventSeq);
-  next.Bind(1, key.row);
-  return next.Step() ? next.Int(0) : 1;
-}
-
-void SqliteRepository::InsertEvent(const CaseKey& key, const StoredEvent& e) {
-  db_->Use(sql::kInsertEvent)
+void SqliteRepository::AppendEvent(const CaseKey& key, const StoredEvent& e) {
+  db_->Use(sql::kAppendEvent)
       .Bind(1, key.row)
-      .Bind(2, e.seq)
-      .Bind(3, MillisOf(e.at))
-      .Bind(4, e.actor)
-      .Bind(5, e.kind)
-      .Bind(6, e.changes)
-      .Bind(7, e.details)
+      .Bind(2, MillisOf(e.at))
+      .Bind(3, e.actor)
+      .Bind(4, e.kind)
+      .Bind(5, e.changes)
+      .Bind(6, e.details)
       .Run();
 }
 

@@ -58,7 +58,7 @@ class SqliteRepository final : public Repository {
   void InsertFields(const CaseKey& key, const std::vector<Field>& fields) override;
   void InsertSteps(const CaseKey& key, const std::vector<Step>& steps) override;
   void DeleteChildren(const CaseKey& key, Children children) override;
-  void UpdateFieldValue(const CaseKey& key, const Field& field) override;
+  void UpdateFieldValues(const CaseKey& key, std::span<const Field* const> fields) override;
   void UpdateStep(const CaseKey& key, const Step& step) override;
   void SetLinked(const CaseKey& a, const CaseKey& b, bool linked) override;
 
@@ -71,8 +71,7 @@ class SqliteRepository final : public Repository {
                       Timestamp now) override;
   std::optional<std::string> CaseTemplateDefinition(const CaseKey& key) override;
 
-  std::int64_t NextEventSeq(const CaseKey& key) override;
-  void InsertEvent(const CaseKey& key, const StoredEvent& event) override;
+  void AppendEvent(const CaseKey& key, const StoredEvent& event) override;
   std::vector<StoredEvent> LoadEvents(const CaseKey& key) override;
 
   void PrepareSearch() override;

@@ -89,25 +89,24 @@ std::optional<CaseKey> PostgresRepository::FindCaseInAnyWorkspace(const Uuid& id
   return CaseKey{rows.Int(0, 0), rows.Int(0, 1), rows.Int(0, 2)};
 }
 
+// One round trip: the cases row and its six kinds of child rows, pipelined.
 Case PostgresRepository::LoadCase(const CaseKey& key) {
   const Params at = At(key);
+  const Statement statements[] = {{sql::kSelectCase, at},     {sql::kSelectAssignees, at},
+                                  {sql::kSelectTags, at},     {sql::kSelectContacts, at},
+                                  {sql::kSelectFields, at},   {sql::kSelectSteps, at},
+                                  {sql::kSelectLinks, at}};
+  std::vector<Rows> rows = db_->RunPipelined(statements);
   Case c;
-  {
-    Rows record = db_->Run(sql::kSelectCase, at);
-    if (record.empty()) throw Error(Status::NotFound("case row vanished"));
-    ReadCaseRecord(RowView(record, 0), c);
-  }
-  c.assignees = ReadAll(db_->Run(sql::kSelectAssignees, at),
-                        [](const RowView& row) { return ReadUser(row); });
-  c.tags = ReadAll(db_->Run(sql::kSelectTags, at), [](const RowView& row) { return row.Text(0); });
-  c.contacts = ReadAll(db_->Run(sql::kSelectContacts, at),
-                       [](const RowView& row) { return ReadCaseContact(row); });
-  c.schema =
-      ReadAll(db_->Run(sql::kSelectFields, at), [](const RowView& row) { return ReadField(row); });
-  c.steps =
-      ReadAll(db_->Run(sql::kSelectSteps, at), [](const RowView& row) { return ReadStep(row); });
-  c.linked_cases = ReadAll(db_->Run(sql::kSelectLinks, at),
-                           [](const RowView& row) { return UuidToString(row.UuidAt(0)); });
+  if (rows[0].empty()) throw Error(Status::NotFound("case row vanished"));
+  ReadCaseRecord(RowView(rows[0], 0), c);
+  c.assignees = ReadAll(rows[1], [](const RowView& row) { return ReadUser(row); });
+  c.tags = ReadAll(rows[2], [](const RowView& row) { return row.Text(0); });
+  c.contacts = ReadAll(rows[3], [](const RowView& row) { return ReadCaseContact(row); });
+  c.schema = ReadAll(rows[4], [](const RowView& row) { return ReadField(row); });
+  c.steps = ReadAll(rows[5], [](const RowView& row) { return ReadStep(row); });
+  c.linked_cases =
+      ReadAll(rows[6], [](const RowView& row) { return UuidToString(row.UuidAt(0)); });
   return c;
 }
 
@@ -326,10 +325,19 @@ void PostgresRepository::DeleteChildren(const CaseKey& key, Children children) {
   db_->Run(statement, At(key));
 }
 
-void PostgresRepository::UpdateFieldValue(const CaseKey& key, const Field& field) {
-  TypedColumns typed = TypedColumnsOf(field);
-  db_->Run(sql::kUpdateFieldValue,
-           At(key).Add(field.key).Add(ToJsonText(field.value)).Add(typed.number).Add(typed.text));
+void PostgresRepository::UpdateFieldValues(const CaseKey& key,
+                                           std::span<const Field* const> fields) {
+  if (fields.empty()) return;
+  ArrayParam keys, values, numbers, texts;
+  for (const Field* f : fields) {
+    TypedColumns typed = TypedColumnsOf(*f);
+    keys.Add(f->key);
+    values.Add(ToJsonText(f->value));
+    numbers.Add(typed.number);
+    texts.Add(typed.text);
+  }
+  db_->Run(sql::kUpdateFieldValues,
+           At(key).Add(keys.Text()).Add(values.Text()).Add(numbers.Text()).Add(texts.Text()));
 }
 
 void PostgresRepository::UpdateStep(const CaseKey& key, const Step& step) {

@@ -153,9 +153,13 @@ bool Connection::alive() const { return PQstatus(conn_) == CONNECTION_OK; }
 
 Rows Connection::Checked(pg_result* result) const {
   Rows rows(result);
+  ThrowIfFailed(result);
+  return rows;
+}
+
+void Connection::ThrowIfFailed(const pg_result* result) const {
   ExecStatusType status = PQresultStatus(result);
-  if (result != nullptr && (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK))
-    return rows;
+  if (result != nullptr && (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)) return;
   const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
   std::string message = Trimmed(result ? PQresultErrorMessage(result) : PQerrorMessage(conn_));
   if (message.empty()) message = Trimmed(PQerrorMessage(conn_));
@@ -172,16 +176,68 @@ bool Connection::CommitReportsCommitted() {
   return std::string_view(PQcmdStatus(rows.result_)) == "COMMIT";
 }
 
-Rows Connection::Run(const char* sql, const Params& params) {
+const std::string& Connection::PreparedName(const char* sql) {
   auto found = prepared_.find(sql);
   if (found == prepared_.end()) {
     std::string name = "s" + std::to_string(prepared_.size() + 1);
     Checked(PQprepare(conn_, name.c_str(), sql, 0, nullptr));
     found = prepared_.emplace(sql, std::move(name)).first;
   }
+  return found->second;
+}
+
+Rows Connection::Run(const char* sql, const Params& params) {
+  const std::string& name = PreparedName(sql);
   auto values = params.Pointers();
-  return Checked(PQexecPrepared(conn_, found->second.c_str(), static_cast<int>(values.size()),
+  return Checked(PQexecPrepared(conn_, name.c_str(), static_cast<int>(values.size()),
                                 values.data(), nullptr, nullptr, 0));
+}
+
+std::vector<Rows> Connection::RunPipelined(std::span<const Statement> statements) {
+  // Prepared before the pipeline opens: a statement's first use then costs
+  // its own round trip once per connection, and a text the server rejects
+  // fails alone.
+  std::vector<const std::string*> names;
+  names.reserve(statements.size());
+  for (const Statement& statement : statements) names.push_back(&PreparedName(statement.sql));
+  if (PQenterPipelineMode(conn_) != 1) Checked(nullptr);
+  std::size_t sent = 0;
+  for (; sent < statements.size(); ++sent) {
+    auto values = statements[sent].params.Pointers();
+    if (PQsendQueryPrepared(conn_, names[sent]->c_str(), static_cast<int>(values.size()),
+                            values.data(), nullptr, nullptr, 0) != 1)
+      break;
+  }
+  // Sent or not, the statements already sent are answered up to the sync.
+  bool synced = PQpipelineSync(conn_) == 1;
+  std::vector<pg_result*> results = DrainPipeline(synced ? sent : 0);
+  PQexitPipelineMode(conn_);
+  // Every result is owned by a Rows before any is checked, so that the
+  // throw of the first failure frees them all.
+  std::vector<Rows> rows(results.begin(), results.end());
+  for (const Rows& each : rows) ThrowIfFailed(each.result_);
+  // A statement that could not be sent, or a connection lost on the way.
+  if (rows.size() < statements.size()) ThrowIfFailed(nullptr);
+  return rows;
+}
+
+std::vector<pg_result*> Connection::DrainPipeline(std::size_t statements) {
+  std::vector<pg_result*> results;
+  results.reserve(statements);
+  for (std::size_t i = 0; i < statements; ++i) {
+    pg_result* result = PQgetResult(conn_);
+    results.push_back(result);
+    if (result == nullptr) return results;  // the connection is gone
+    // Each statement's results end with a null: only then comes the next.
+    while (pg_result* extra = PQgetResult(conn_)) PQclear(extra);
+  }
+  // The sync point's own result, PGRES_PIPELINE_SYNC.
+  while (pg_result* result = PQgetResult(conn_)) {
+    bool sync = PQresultStatus(result) == PGRES_PIPELINE_SYNC;
+    PQclear(result);
+    if (sync) break;
+  }
+  return results;
 }
 
 Rows Connection::RunDynamic(const std::string& sql, const Params& params) {

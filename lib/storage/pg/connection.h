@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -154,6 +155,13 @@ class RowView {
   int row_;
 };
 
+// One statement of a pipeline (Connection::RunPipelined): a prepared text,
+// as Connection::Run takes, and its parameters.
+struct Statement {
+  const char* sql;
+  const Params& params;
+};
+
 class Connection {
  public:
   // Connects to the database `uri` names (postgresql://user@host/db, or a
@@ -173,6 +181,14 @@ class Connection {
   // must be a string with static storage: the cache is keyed by address.
   Rows Run(const char* sql, const Params& params = {});
 
+  // Runs `statements` in order in one round trip to the server (libpq's
+  // pipeline mode) and returns their rows in the same order: reading a case
+  // and its six kinds of child rows costs one network wait, not seven. The
+  // first failure is thrown, as Run throws it, after the server has
+  // answered every statement; inside a transaction it aborts the
+  // transaction, as it would one statement at a time.
+  std::vector<Rows> RunPipelined(std::span<const Statement> statements);
+
   // Runs SQL text composed at run time (it must hold no user values: pass
   // them as params), without keeping a prepared statement.
   Rows RunDynamic(const std::string& sql, const Params& params = {});
@@ -188,6 +204,13 @@ class Connection {
   // Takes a result of libpq: returns it as Rows when it succeeded, else
   // throws the Error it stands for.
   Rows Checked(pg_result* result) const;
+  // Throws the Error a failed (or null) result stands for.
+  void ThrowIfFailed(const pg_result* result) const;
+  // The name `sql` is prepared under, preparing it on first use.
+  const std::string& PreparedName(const char* sql);
+  // Reads a pipeline's results up to its sync point, whatever they are, so
+  // that the connection leaves pipeline mode ready for the next statement.
+  std::vector<pg_result*> DrainPipeline(std::size_t statements);
 
   pg_conn* conn_;
   std::unordered_map<const char*, std::string> prepared_;  // text -> name

@@ -314,15 +314,10 @@ std::optional<std::string> PostgresRepository::CaseTemplateDefinition(const Case
 
 // ---- History ----
 
-std::int64_t PostgresRepository::NextEventSeq(const CaseKey& key) {
-  return db_->Run(sql::kNextEventSeq, Params().Add(key.workspace).Add(key.row)).Int(0, 0);
-}
-
-void PostgresRepository::InsertEvent(const CaseKey& key, const StoredEvent& event) {
-  db_->Run(sql::kInsertEvent, Params()
+void PostgresRepository::AppendEvent(const CaseKey& key, const StoredEvent& event) {
+  db_->Run(sql::kAppendEvent, Params()
                                   .Add(key.workspace)
                                   .Add(key.row)
-                                  .Add(event.seq)
                                   .Add(MillisOf(event.at))
                                   .Add(event.actor)
                                   .Add(event.kind)

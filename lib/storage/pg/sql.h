@@ -207,9 +207,14 @@ inline constexpr char kDeleteFields[] =
 inline constexpr char kDeleteSteps[] =
     "DELETE FROM case_steps WHERE workspace_id = $1 AND case_id = $2";
 
-inline constexpr char kUpdateFieldValue[] =
-    "UPDATE case_fields SET value = $4, typed_number = $5, typed_text = $6 "
-    "WHERE workspace_id = $1 AND case_id = $2 AND key = $3";
+// The fields $3 of case $2 take the values $4 (JSON text) and typed values
+// $5 / $6, element by element.
+inline constexpr char kUpdateFieldValues[] =
+    "UPDATE case_fields f SET value = u.value, typed_number = u.typed_number, "
+    "typed_text = u.typed_text "
+    "FROM unnest($3::text[], $4::text[], $5::float8[], $6::text[]) "
+    "AS u (key, value, typed_number, typed_text) "
+    "WHERE f.workspace_id = $1 AND f.case_id = $2 AND f.key = u.key";
 inline constexpr char kUpdateStep[] =
     "UPDATE case_steps SET title = $4, status = $5, data = $6 "
     "WHERE workspace_id = $1 AND case_id = $2 AND step_id = $3";
@@ -258,11 +263,12 @@ inline constexpr char kSelectCaseTemplateDefinition[] =
 
 // ---- History ----
 
-inline constexpr char kNextEventSeq[] =
-    "SELECT coalesce(max(seq), 0) + 1 FROM case_events WHERE workspace_id = $1 AND case_id = $2";
-inline constexpr char kInsertEvent[] =
+// The case's next event: seq one past its last (1 for the first). The
+// case's row is locked by the writer, so two cannot take the same number.
+inline constexpr char kAppendEvent[] =
     "INSERT INTO case_events (workspace_id, case_id, seq, at, actor, kind, changes, details) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+    "SELECT $1, $2, coalesce(max(seq), 0) + 1, $3, $4, $5, $6, $7 FROM case_events "
+    "WHERE workspace_id = $1 AND case_id = $2";
 inline constexpr char kSelectEvents[] =
     "SELECT seq, at, actor, kind, changes, details FROM case_events "
     "WHERE workspace_id = $1 AND case_id = $2 ORDER BY seq";
