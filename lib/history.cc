@@ -84,10 +84,11 @@ std::string ActorName(std::string_view actor) {
   return NormalizeEmail(actor);
 }
 
-void InsertEvent(WriteContext& ctx, const storage::CaseKey& key, std::string_view actor,
-                 std::string_view kind, std::string changes, const json::object& details) {
-  ctx.repo.AppendEvent(key, {0, ctx.now, ActorName(actor), std::string(kind), std::move(changes),
-                             details.empty() ? std::string("{}") : ToJsonText(details)});
+storage::StoredEvent MakeEvent(const WriteContext& ctx, std::int64_t seq, std::string_view actor,
+                               std::string_view kind, std::string changes,
+                               const json::object& details) {
+  return {seq, ctx.now, ActorName(actor), std::string(kind), std::move(changes),
+          details.empty() ? std::string("{}") : ToJsonText(details)};
 }
 
 }  // namespace
@@ -101,7 +102,7 @@ void AppendCreatedEvent(WriteContext& ctx, const storage::CaseKey& key, std::str
     if (!IsUnrecorded(member)) AppendChange(member, "null", json, changes);
   });
   changes += ']';
-  InsertEvent(ctx, key, actor, "created", std::move(changes), details);
+  ctx.repo.InsertEvent(key, MakeEvent(ctx, 1, actor, "created", std::move(changes), details));
 }
 
 void AppendEvent(WriteContext& ctx, const storage::CaseKey& key, std::string_view actor,
@@ -116,7 +117,8 @@ void AppendEvent(WriteContext& ctx, const storage::CaseKey& key, std::string_vie
     AppendChange(change.path, before, after, text);
   }
   text += ']';
-  InsertEvent(ctx, key, actor, kind, std::move(text), details);
+  // Numbered by the repository: 0 is not stored.
+  ctx.repo.AppendEvent(key, MakeEvent(ctx, 0, actor, kind, std::move(text), details));
 }
 
 std::vector<Event> LoadEvents(storage::Repository& repo, const storage::CaseKey& key) {

@@ -439,7 +439,7 @@ TEST_CASE("a rolled back transaction leaves nothing") {
     repository->InsertUser(ws, casework::RandomUuid(), {"gone@example.org", {}, {}});
     CaseKey key = repository->InsertCase(ws, case_id, Record("gone"), InProgress(), At(1));
     repository->InsertTags(key, {"t"});
-    repository->AppendEvent(key, {1, At(1), "system", "created", "[]", "{}"});
+    repository->InsertEvent(key, {1, At(1), "system", "created", "[]", "{}"});
   }  // rolled back
   {
     Tx tx(*repository, Access::kRead);
@@ -539,10 +539,10 @@ TEST_CASE("events read back oldest first, numbered from 1") {
   CaseKey key = CommittedCase(*repository, ws, "history");
   {
     Tx tx(*repository, Access::kWrite);
+    repository->InsertEvent(key, {1, At(10), "system", "created", R"([{"path":"title"}])", "{}"});
     // The seq given is ignored: each event is numbered next.
-    repository->AppendEvent(key, {7, At(10), "system", "created", R"([{"path":"title"}])", "{}"});
     repository->AppendEvent(key,
-                            {0, At(20), "ann@example.org", "patched", "[]", R"({"ignored":[]})"});
+                            {9, At(20), "ann@example.org", "patched", "[]", R"({"ignored":[]})"});
     repository->AppendEvent(key, {0, At(30), "system", "archived", "[]", "{}"});
     tx.Commit();
   }
@@ -842,4 +842,64 @@ TEST_CASE("a list's search reads the document the repository keeps") {
   }
   query.q = "genève incendie";
   CHECK(repository->List(casework::listing::DescribeList(query), ws).total == 0);
+}
+
+namespace {
+
+// The plan of `sql` on the repository's connection, in its transaction.
+std::string Plan(pg::PostgresRepository& repository, const std::string& sql) {
+  auto rows = repository.connection().RunDynamic("EXPLAIN " + sql);
+  std::string plan;
+  for (int i = 0; i < rows.size(); ++i) plan += rows.Text(i, 0) + "\n";
+  return plan;
+}
+
+}  // namespace
+
+// Without statistics, a lookup by uuid in a new database may take any index
+// leading with workspace_id and read the whole workspace; autovacuum sees
+// only committed rows, so an import that fills the database must refresh
+// them itself.
+TEST_CASE("a transaction filling a new database analyzes it: lookups then take their unique index") {
+  FreshDatabase fresh;
+  auto repository = Open(fresh);
+  const std::int64_t ws = DefaultWorkspace(*repository);
+  Tx tx(*repository, Access::kWrite);
+  const std::string before =
+      Plan(*repository, "SELECT id FROM cases WHERE workspace_id = " + std::to_string(ws) +
+                            " AND uuid = '01890000-0000-7000-8000-000000000000'");
+  for (int i = 0; i < 1000; ++i)
+    repository->InsertCase(ws, casework::RandomUuid(), Record("case " + std::to_string(i)),
+                           InProgress(), At(1000 + i));
+  CHECK(Scalar(*repository, "SELECT reltuples::bigint FROM pg_class WHERE relname = 'cases'") ==
+        1000);
+  const std::string after =
+      Plan(*repository, "SELECT id FROM cases WHERE workspace_id = " + std::to_string(ws) +
+                            " AND uuid = '01890000-0000-7000-8000-000000000000'");
+  CAPTURE(before);
+  CAPTURE(after);
+  CHECK(after.find("uuid = '01890000-0000-7000-8000-000000000000'::uuid") != std::string::npos);
+  CHECK(after.find("Index Cond") < after.find("uuid ="));
+  CHECK(after.find("Filter") == std::string::npos);
+}
+
+TEST_CASE("a transaction inserting fewer cases than the statistics describe does not analyze") {
+  FreshDatabase fresh;
+  auto repository = Open(fresh);
+  const std::int64_t ws = DefaultWorkspace(*repository);
+  // Only the repository may analyze here.
+  repository->connection().Exec("ALTER TABLE cases SET (autovacuum_enabled = false)");
+  auto described = [&] {
+    return Scalar(*repository, "SELECT reltuples::bigint FROM pg_class WHERE relname = 'cases'");
+  };
+  for (const char* title : {"first", "second"}) {
+    Tx tx(*repository, Access::kWrite);
+    for (int i = 0; i < 1000; ++i)
+      repository->InsertCase(ws, casework::RandomUuid(), Record(title), InProgress(), At(1));
+    tx.Commit();
+  }
+  // The first thousand were analyzed; the second are no more than the
+  // statistics already describe.
+  CHECK(described() == 1000);
+  CHECK(Scalar(*repository, "SELECT count(*) FROM cases") == 2000);
 }

@@ -131,6 +131,59 @@ TEST_CASE("every table but workspaces has workspace_id first in its primary key"
   }
 }
 
+namespace {
+
+// The plan of `sql` in the database, one line of EXPLAIN a row, joined.
+std::string Plan(pg::Connection& db, const std::string& sql) {
+  auto rows = db.RunDynamic("EXPLAIN " + sql);
+  std::string plan;
+  for (int i = 0; i < rows.size(); ++i) plan += rows.Text(i, 0) + "\n";
+  return plan;
+}
+
+// The lookup of one row by `columns` (comma-separated) of `table`, as a
+// foreign-key check makes it: `column = '1' AND ...`.
+std::string KeyLookup(const std::string& table, const std::string& columns) {
+  std::string where;
+  std::size_t start = 0;
+  while (start <= columns.size()) {
+    std::size_t comma = columns.find(',', start);
+    if (comma == std::string::npos) comma = columns.size();
+    if (!where.empty()) where += " AND ";
+    where += columns.substr(start, comma - start) + " = '1'";
+    start = comma + 1;
+  }
+  return "SELECT 1 FROM ONLY " + table + " x WHERE " + where + " FOR KEY SHARE OF x";
+}
+
+}  // namespace
+
+// A new database has no statistics: every index leading with workspace_id
+// then looks as cheap as the key for a lookup by key, and a plan a
+// connection keeps (foreign-key checks, prepared statements) would scan a
+// whole workspace for each row once the tables have grown.
+TEST_CASE("in a new database, a lookup by primary key uses the primary key") {
+  Migrated m;
+  auto& db = m.db;
+  auto keys = db->RunDynamic(
+      "SELECT t.relname, ix.relname, string_agg(a.attname, ',' ORDER BY k.n) "
+      "FROM pg_index i "
+      "JOIN pg_class t ON t.oid = i.indrelid "
+      "JOIN pg_class ix ON ix.oid = i.indexrelid "
+      "JOIN pg_namespace s ON s.oid = t.relnamespace AND s.nspname = 'public' "
+      "CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k (attnum, n) "
+      "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum "
+      "WHERE i.indisprimary AND t.relname <> 'casework_migrations' "
+      "GROUP BY t.relname, ix.relname ORDER BY t.relname");
+  REQUIRE(keys.size() == 14);
+  for (int i = 0; i < keys.size(); ++i) {
+    std::string table = keys.Text(i, 0), index = keys.Text(i, 1), columns = keys.Text(i, 2);
+    std::string plan = Plan(*db, KeyLookup(table, columns));
+    CAPTURE(plan);
+    CHECK(plan.find("using " + index + " on") != std::string::npos);
+  }
+}
+
 TEST_CASE("every foreign key between workspace tables carries workspace_id") {
   Migrated m;
   auto& db = m.db;

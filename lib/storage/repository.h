@@ -246,8 +246,11 @@ class Repository {
   virtual std::optional<std::string> CaseTemplateDefinition(const CaseKey& key) = 0;
 
   // ---- History ----
-  // Appends `event` as the case's next (its seq is ignored: the next
-  // number, 1 for the first, is given in the same statement).
+  // Inserts `event` under its own seq: the first event (1) of a case just
+  // inserted, which needs no look at the others.
+  virtual void InsertEvent(const CaseKey& key, const StoredEvent& event) = 0;
+  // Appends `event` as the case's next: its seq is ignored, the number one
+  // past the case's last is given in the same statement.
   virtual void AppendEvent(const CaseKey& key, const StoredEvent& event) = 0;
   virtual std::vector<StoredEvent> LoadEvents(const CaseKey& key) = 0;  // oldest first
 

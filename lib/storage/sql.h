@@ -494,10 +494,13 @@ inline constexpr char kSelectCaseWorkflow[] =
 
 // ---- History ----
 
-// The case's next event: seq one past its last (1 for the first).
+inline constexpr char kInsertEvent[] =
+    "INSERT INTO case_events (case_id, at, actor, kind, changes, details, seq) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+// The case's next event: seq one past its last.
 inline constexpr char kAppendEvent[] =
-    "INSERT INTO case_events (case_id, seq, at, actor, kind, changes, details) "
-    "SELECT ?1, COALESCE(MAX(seq), 0) + 1, ?2, ?3, ?4, ?5, ?6 FROM case_events WHERE case_id = ?1";
+    "INSERT INTO case_events (case_id, at, actor, kind, changes, details, seq) "
+    "SELECT ?1, ?2, ?3, ?4, ?5, ?6, COALESCE(MAX(seq), 0) + 1 FROM case_events WHERE case_id = ?1";
 inline constexpr char kSelectEvents[] =
     "SELECT seq, at, actor, kind, changes, details FROM case_events "
     "WHERE case_id = ?1 ORDER BY seq";

@@ -256,15 +256,28 @@ std::optional<std::string> SqliteRepository::CaseTemplateDefinition(const CaseKe
 
 // ---- History ----
 
-void SqliteRepository::AppendEvent(const CaseKey& key, const StoredEvent& e) {
-  db_->Use(sql::kAppendEvent)
-      .Bind(1, key.row)
+namespace {
+
+// kInsertEvent and kAppendEvent take the same ?1 - ?6.
+Stmt& BindEvent(Stmt& insert, const CaseKey& key, const StoredEvent& e) {
+  return insert.Bind(1, key.row)
       .Bind(2, MillisOf(e.at))
       .Bind(3, e.actor)
       .Bind(4, e.kind)
       .Bind(5, e.changes)
-      .Bind(6, e.details)
-      .Run();
+      .Bind(6, e.details);
+}
+
+}  // namespace
+
+void SqliteRepository::InsertEvent(const CaseKey& key, const StoredEvent& e) {
+  auto insert = db_->Use(sql::kInsertEvent);
+  BindEvent(insert, key, e).Bind(7, e.seq).Run();
+}
+
+void SqliteRepository::AppendEvent(const CaseKey& key, const StoredEvent& e) {
+  auto append = db_->Use(sql::kAppendEvent);
+  BindEvent(append, key, e).Run();
 }
 
 std::vector<StoredEvent> SqliteRepository::LoadEvents(const CaseKey& key) {

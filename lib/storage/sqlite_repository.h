@@ -71,6 +71,7 @@ class SqliteRepository final : public Repository {
                       Timestamp now) override;
   std::optional<std::string> CaseTemplateDefinition(const CaseKey& key) override;
 
+  void InsertEvent(const CaseKey& key, const StoredEvent& event) override;
   void AppendEvent(const CaseKey& key, const StoredEvent& event) override;
   std::vector<StoredEvent> LoadEvents(const CaseKey& key) override;
 

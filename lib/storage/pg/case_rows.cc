@@ -192,6 +192,7 @@ CaseKey PostgresRepository::InsertCase(std::int64_t workspace, const Uuid& id, c
   Rows inserted = db_->Run(sql::kInsertCase, params);
   CaseKey key{workspace, inserted.Int(0, 0), 1};
   MarkSearch(key);
+  NoteInsertedCase();
   return key;
 }
 

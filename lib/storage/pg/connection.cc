@@ -136,10 +136,13 @@ std::unique_ptr<Connection> Connection::Open(const std::string& uri, const Optio
     PQfinish(conn);
     ThrowStorage("cannot connect: " + message);
   }
+  // The server's notices and warnings (ANALYZE skipping a table another
+  // holds, say) are for a person at psql: libpq would print them on the
+  // host's stderr.
+  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
   std::unique_ptr<Connection> connection(new Connection(conn));
   // lock_timeout is SQLite's busy_timeout: how long to wait for a lock
-  // another transaction holds. Notices (NOTICE: relation exists...) are for
-  // a person at psql, not for a library's host.
+  // another transaction holds. Notices are not even sent.
   std::string setup = "SET lock_timeout = " + std::to_string(options.busy_timeout.count()) +
                       "; SET client_min_messages = warning; SET TIME ZONE 'UTC'";
   connection->Exec(setup.c_str());

@@ -122,9 +122,19 @@ PostgresRepository::PostgresRepository(std::unique_ptr<Connection> db) : db_(std
 
 // ---- Transactions ----
 
+namespace {
+
+// The first number of cases a transaction inserts after which it looks at
+// the statistics; then every tenfold.
+constexpr std::int64_t kFirstStatisticsCheck = 1000;
+
+}  // namespace
+
 void PostgresRepository::Begin(Access access) {
   search_cases_.clear();
   renamed_contacts_.clear();
+  inserted_cases_ = 0;
+  next_statistics_check_ = kFirstStatisticsCheck;
   db_->Exec(access == Access::kWrite ? sql::kBeginWrite : sql::kBeginRead);
   in_transaction_ = true;
 }
@@ -314,15 +324,28 @@ std::optional<std::string> PostgresRepository::CaseTemplateDefinition(const Case
 
 // ---- History ----
 
+namespace {
+
+// kInsertEvent and kAppendEvent take the same $1 - $7.
+Params EventParams(const CaseKey& key, const StoredEvent& event) {
+  return Params()
+      .Add(key.workspace)
+      .Add(key.row)
+      .Add(MillisOf(event.at))
+      .Add(event.actor)
+      .Add(event.kind)
+      .Add(event.changes)
+      .Add(event.details);
+}
+
+}  // namespace
+
+void PostgresRepository::InsertEvent(const CaseKey& key, const StoredEvent& event) {
+  db_->Run(sql::kInsertEvent, EventParams(key, event).Add(event.seq));
+}
+
 void PostgresRepository::AppendEvent(const CaseKey& key, const StoredEvent& event) {
-  db_->Run(sql::kAppendEvent, Params()
-                                  .Add(key.workspace)
-                                  .Add(key.row)
-                                  .Add(MillisOf(event.at))
-                                  .Add(event.actor)
-                                  .Add(event.kind)
-                                  .Add(event.changes)
-                                  .Add(event.details));
+  db_->Run(sql::kAppendEvent, EventParams(key, event));
 }
 
 std::vector<StoredEvent> PostgresRepository::LoadEvents(const CaseKey& key) {
@@ -335,6 +358,24 @@ std::vector<StoredEvent> PostgresRepository::LoadEvents(const CaseKey& key) {
                       row.Text(5)});
   }
   return events;
+}
+
+// ---- Statistics ----
+
+// The tables of a new database have no statistics: to the planner, a lookup
+// by key then costs the same through any index that leads with
+// workspace_id, and the plans a connection keeps (prepared statements,
+// foreign-key checks) may scan a whole workspace for each row once the
+// tables have grown. Autovacuum analyzes only what is committed, so one
+// transaction that fills a new database (an import, CreateMany) analyzes
+// the tables itself, which counts its own rows and makes every kept plan be
+// planned again. ANALYZE in a transaction is allowed; SKIP_LOCKED leaves a
+// table another ANALYZE holds rather than wait for it.
+void PostgresRepository::NoteInsertedCase() {
+  if (++inserted_cases_ < next_statistics_check_) return;
+  next_statistics_check_ *= 10;
+  double described = db_->Run(sql::kCasesInStatistics).Double(0, 0);
+  if (described < static_cast<double>(inserted_cases_)) db_->Exec(sql::kAnalyzeCaseTables);
 }
 
 // ---- Listing ----

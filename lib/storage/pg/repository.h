@@ -95,6 +95,7 @@ class PostgresRepository final : public Repository {
                       std::string_view definition, Timestamp now) override;
   std::optional<std::string> CaseTemplateDefinition(const CaseKey& key) override;
 
+  void InsertEvent(const CaseKey& key, const StoredEvent& event) override;
   void AppendEvent(const CaseKey& key, const StoredEvent& event) override;
   std::vector<StoredEvent> LoadEvents(const CaseKey& key) override;
 
@@ -112,12 +113,20 @@ class PostgresRepository final : public Repository {
 
   // Notes that the search document of the case changed.
   void MarkSearch(const CaseKey& key) { search_cases_.insert({key.workspace, key.row}); }
+  // Counts a case this transaction inserted, and brings the planner's
+  // statistics up to date when they describe fewer cases than it has
+  // inserted (repository.cc).
+  void NoteInsertedCase();
 
   std::unique_ptr<Connection> db_;
   bool in_transaction_ = false;  // from Begin until Commit or Rollback
   // What this transaction changed of the search documents, until COMMIT.
   std::set<RowKey> search_cases_;
   std::set<RowKey> renamed_contacts_;
+  // Cases this transaction inserted, and the count at which it next looks
+  // at the statistics.
+  std::int64_t inserted_cases_ = 0;
+  std::int64_t next_statistics_check_ = 0;
 };
 
 }  // namespace casework::storage::pg

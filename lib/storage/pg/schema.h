@@ -17,7 +17,14 @@
 //  - full-text search is a tsvector column of cases with a GIN index
 //    ('simple' configuration over unaccented text: no stemming, like
 //    SQLite's unicode61), kept by the engine in the case's own write;
-//  - case_counts is kept by triggers, as on SQLite.
+//  - case_counts is kept by triggers, as on SQLite;
+//  - each table's primary key is made after its other indexes, and its
+//    unique keys after the plain ones. A new database has no statistics,
+//    so a lookup by key finds every index leading with workspace_id equally
+//    cheap, and the planner takes the index made last: made first, the
+//    primary key lost to (workspace_id, owner_id) in the foreign-key checks,
+//    whose plans a connection keeps, and an import into a new database
+//    scanned the workspace's cases for every child row it wrote.
 #ifndef CASEWORK_LIB_STORAGE_PG_SCHEMA_H_
 #define CASEWORK_LIB_STORAGE_PG_SCHEMA_H_
 
@@ -51,11 +58,11 @@ CREATE TABLE users (
   uuid uuid NOT NULL,
   email text NOT NULL,
   given_name text,
-  family_name text,
-  PRIMARY KEY (workspace_id, id),
-  UNIQUE (workspace_id, uuid),
-  UNIQUE (workspace_id, email)
+  family_name text
 );
+ALTER TABLE users ADD UNIQUE (workspace_id, uuid);
+ALTER TABLE users ADD UNIQUE (workspace_id, email);
+ALTER TABLE users ADD PRIMARY KEY (workspace_id, id);
 CREATE TABLE contacts (
   workspace_id bigint NOT NULL REFERENCES workspaces (id),
   id bigint GENERATED ALWAYS AS IDENTITY,
@@ -64,15 +71,15 @@ CREATE TABLE contacts (
   name text,
   given_name text,
   family_name text,
-  phone text,
-  PRIMARY KEY (workspace_id, id),
-  UNIQUE (workspace_id, uuid)
+  phone text
 );
 -- Emails are stored lower-cased by the engine, so plain equality is the
 -- deduplication SQLite's COLLATE NOCASE gives.
 CREATE UNIQUE INDEX contacts_by_email ON contacts (workspace_id, email) WHERE email IS NOT NULL;
 CREATE INDEX contacts_by_given_name ON contacts (workspace_id, given_name);
 CREATE INDEX contacts_by_family_name ON contacts (workspace_id, family_name);
+ALTER TABLE contacts ADD UNIQUE (workspace_id, uuid);
+ALTER TABLE contacts ADD PRIMARY KEY (workspace_id, id);
 CREATE TABLE templates (
   workspace_id bigint NOT NULL REFERENCES workspaces (id),
   id bigint GENERATED ALWAYS AS IDENTITY,
@@ -80,20 +87,20 @@ CREATE TABLE templates (
   name text NOT NULL,
   version bigint NOT NULL,
   created_at bigint NOT NULL,
-  updated_at bigint NOT NULL,
-  PRIMARY KEY (workspace_id, id),
-  UNIQUE (workspace_id, uuid)
+  updated_at bigint NOT NULL
 );
 CREATE INDEX templates_by_name ON templates (workspace_id, name);
+ALTER TABLE templates ADD UNIQUE (workspace_id, uuid);
+ALTER TABLE templates ADD PRIMARY KEY (workspace_id, id);
 CREATE TABLE template_versions (
   workspace_id bigint NOT NULL,
   template_id bigint NOT NULL,
   version bigint NOT NULL,
   definition text NOT NULL,
   created_at bigint NOT NULL,
-  PRIMARY KEY (workspace_id, template_id, version),
   FOREIGN KEY (workspace_id, template_id) REFERENCES templates (workspace_id, id)
 );
+ALTER TABLE template_versions ADD PRIMARY KEY (workspace_id, template_id, version);
 CREATE TABLE cases (
   workspace_id bigint NOT NULL REFERENCES workspaces (id),
   id bigint GENERATED ALWAYS AS IDENTITY,
@@ -119,8 +126,6 @@ CREATE TABLE cases (
   version bigint NOT NULL,
   last_transition_uuid uuid,
   search tsvector NOT NULL DEFAULT ''::tsvector,
-  PRIMARY KEY (workspace_id, id),
-  UNIQUE (workspace_id, uuid),
   FOREIGN KEY (workspace_id, owner_id) REFERENCES users (workspace_id, id)
 );
 -- The list indexes of SQLite's schema 4, for the same pages: each ends in
@@ -140,35 +145,37 @@ CREATE INDEX cases_by_reference ON cases (workspace_id, reference);
 CREATE INDEX cases_by_template ON cases (workspace_id, template_uuid);
 CREATE INDEX cases_by_owner ON cases (workspace_id, owner_id);
 CREATE INDEX cases_search ON cases USING gin (search);
+ALTER TABLE cases ADD UNIQUE (workspace_id, uuid);
+ALTER TABLE cases ADD PRIMARY KEY (workspace_id, id);
 CREATE TABLE case_assignees (
   workspace_id bigint NOT NULL,
   case_id bigint NOT NULL,
   user_id bigint NOT NULL,
   position integer NOT NULL,
-  PRIMARY KEY (workspace_id, case_id, user_id),
   FOREIGN KEY (workspace_id, case_id) REFERENCES cases (workspace_id, id) ON DELETE CASCADE,
   FOREIGN KEY (workspace_id, user_id) REFERENCES users (workspace_id, id)
 );
 CREATE INDEX case_assignees_by_user ON case_assignees (workspace_id, user_id);
+ALTER TABLE case_assignees ADD PRIMARY KEY (workspace_id, case_id, user_id);
 CREATE TABLE case_tags (
   workspace_id bigint NOT NULL,
   case_id bigint NOT NULL,
   tag text NOT NULL,
-  PRIMARY KEY (workspace_id, case_id, tag),
   FOREIGN KEY (workspace_id, case_id) REFERENCES cases (workspace_id, id) ON DELETE CASCADE
 );
 CREATE INDEX case_tags_by_tag ON case_tags (workspace_id, tag);
+ALTER TABLE case_tags ADD PRIMARY KEY (workspace_id, case_id, tag);
 CREATE TABLE case_contacts (
   workspace_id bigint NOT NULL,
   case_id bigint NOT NULL,
   key text NOT NULL,
   position integer NOT NULL,
   contact_id bigint NOT NULL,
-  PRIMARY KEY (workspace_id, case_id, key),
   FOREIGN KEY (workspace_id, case_id) REFERENCES cases (workspace_id, id) ON DELETE CASCADE,
   FOREIGN KEY (workspace_id, contact_id) REFERENCES contacts (workspace_id, id)
 );
 CREATE INDEX case_contacts_by_contact ON case_contacts (workspace_id, contact_id);
+ALTER TABLE case_contacts ADD PRIMARY KEY (workspace_id, case_id, key);
 -- value: the JSON text of the value as given. typed_number (number,
 -- datetime as epoch milliseconds, boolean as 0/1) or typed_text (text, date
 -- as 'YYYY-MM-DD'): the same value in the field type's order, for filters.
@@ -184,7 +191,6 @@ CREATE TABLE case_fields (
   typed_text text,
   required boolean NOT NULL,
   options text,
-  PRIMARY KEY (workspace_id, case_id, key),
   FOREIGN KEY (workspace_id, case_id) REFERENCES cases (workspace_id, id) ON DELETE CASCADE
 );
 -- data. filters read these alone (index-only scans), as on SQLite 5.
@@ -194,6 +200,7 @@ CREATE INDEX case_fields_by_number
 CREATE INDEX case_fields_by_text
   ON case_fields (workspace_id, key, type, typed_text) INCLUDE (case_id)
   WHERE typed_text IS NOT NULL;
+ALTER TABLE case_fields ADD PRIMARY KEY (workspace_id, case_id, key);
 CREATE TABLE case_steps (
   workspace_id bigint NOT NULL,
   case_id bigint NOT NULL,
@@ -202,20 +209,20 @@ CREATE TABLE case_steps (
   title text NOT NULL,
   status text NOT NULL,
   data text NOT NULL,
-  PRIMARY KEY (workspace_id, case_id, step_id),
   FOREIGN KEY (workspace_id, case_id) REFERENCES cases (workspace_id, id) ON DELETE CASCADE
 );
+ALTER TABLE case_steps ADD PRIMARY KEY (workspace_id, case_id, step_id);
 -- Links are symmetric: each is stored in both directions, within one
 -- workspace (a case never links a case of another workspace).
 CREATE TABLE case_links (
   workspace_id bigint NOT NULL,
   case_id bigint NOT NULL,
   other_id bigint NOT NULL,
-  PRIMARY KEY (workspace_id, case_id, other_id),
   FOREIGN KEY (workspace_id, case_id) REFERENCES cases (workspace_id, id) ON DELETE CASCADE,
   FOREIGN KEY (workspace_id, other_id) REFERENCES cases (workspace_id, id) ON DELETE CASCADE
 );
 CREATE INDEX case_links_by_other ON case_links (workspace_id, other_id);
+ALTER TABLE case_links ADD PRIMARY KEY (workspace_id, case_id, other_id);
 CREATE TABLE case_events (
   workspace_id bigint NOT NULL,
   case_id bigint NOT NULL,
@@ -225,9 +232,9 @@ CREATE TABLE case_events (
   kind text NOT NULL,
   changes text NOT NULL,
   details text NOT NULL,
-  PRIMARY KEY (workspace_id, case_id, seq),
   FOREIGN KEY (workspace_id, case_id) REFERENCES cases (workspace_id, id) ON DELETE CASCADE
 );
+ALTER TABLE case_events ADD PRIMARY KEY (workspace_id, case_id, seq);
 -- The full-text document of a case: its title, description and reference
 -- and the names of its linked contacts, unaccented, in the 'simple'
 -- configuration (lower-cased words, no stemming, as SQLite's unicode61 with

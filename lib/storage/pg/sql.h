@@ -48,6 +48,17 @@ inline constexpr char kRefreshSearch[] =
     " ) AS k (workspace_id, id)) AS d "
     "WHERE c.workspace_id = d.workspace_id AND c.id = d.id AND c.search IS DISTINCT FROM d.doc";
 
+// ---- Statistics ----
+
+// How many rows of cases the planner's statistics describe: -1 before the
+// table was first analyzed.
+inline constexpr char kCasesInStatistics[] =
+    "SELECT reltuples FROM pg_class WHERE oid = 'cases'::regclass";
+// Every table an insert of cases grows.
+inline constexpr char kAnalyzeCaseTables[] =
+    "ANALYZE (SKIP_LOCKED) cases, users, contacts, case_assignees, case_tags, case_contacts, "
+    "case_fields, case_steps, case_links, case_events, case_counts";
+
 // ---- Workspaces ----
 
 inline constexpr char kFindWorkspaceBySlug[] =
@@ -263,11 +274,14 @@ inline constexpr char kSelectCaseTemplateDefinition[] =
 
 // ---- History ----
 
-// The case's next event: seq one past its last (1 for the first). The
-// case's row is locked by the writer, so two cannot take the same number.
+inline constexpr char kInsertEvent[] =
+    "INSERT INTO case_events (workspace_id, case_id, at, actor, kind, changes, details, seq) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+// The case's next event: seq one past its last. The writer holds the
+// case's row lock, so two cannot take the same number.
 inline constexpr char kAppendEvent[] =
-    "INSERT INTO case_events (workspace_id, case_id, seq, at, actor, kind, changes, details) "
-    "SELECT $1, $2, coalesce(max(seq), 0) + 1, $3, $4, $5, $6, $7 FROM case_events "
+    "INSERT INTO case_events (workspace_id, case_id, at, actor, kind, changes, details, seq) "
+    "SELECT $1, $2, $3, $4, $5, $6, $7, coalesce(max(seq), 0) + 1 FROM case_events "
     "WHERE workspace_id = $1 AND case_id = $2";
 inline constexpr char kSelectEvents[] =
     "SELECT seq, at, actor, kind, changes, details FROM case_events "
