@@ -256,3 +256,45 @@ TEST_CASE("a pipeline on a connection the server dropped is storage_error") {
   CHECK(CodeOf([&] { victim->RunPipelined(statements); }) == Code::kStorageError);
   CHECK_FALSE(victim->alive());
 }
+
+namespace {
+
+std::int64_t PreparedOnServer(pg::Connection& db, const char* prefix) {
+  return db.Run("SELECT count(*) FROM pg_prepared_statements WHERE name LIKE $1 || '%'",
+                pg::Params().Add(prefix))
+      .Int(0, 0);
+}
+
+}  // namespace
+
+TEST_CASE("a composed statement is prepared once and reused with new values") {
+  auto db = Connect();
+  const std::string sql = std::string("SELECT $1::bigint + ") + "1";
+  CHECK(db->RunComposed(sql, pg::Params().Add(1)).Int(0, 0) == 2);
+  CHECK(db->RunComposed(sql, pg::Params().Add(41)).Int(0, 0) == 42);
+  CHECK(PreparedOnServer(*db, "c") == 1);
+}
+
+TEST_CASE("composed statements beyond the kept number are forgotten, the least used first") {
+  auto db = Connect();
+  const std::size_t kept = pg::Connection::kComposedKept;
+  auto text = [](std::size_t i) { return "SELECT " + std::to_string(i) + " + $1::bigint"; };
+  for (std::size_t i = 0; i < kept; ++i) db->RunComposed(text(i), pg::Params().Add(0));
+  // Used again: the first text becomes the last one used.
+  db->RunComposed(text(0), pg::Params().Add(0));
+  for (std::size_t i = kept; i < kept + 3; ++i)
+    CHECK(db->RunComposed(text(i), pg::Params().Add(1)).Int(0, 0) ==
+          static_cast<std::int64_t>(i) + 1);
+  CHECK(PreparedOnServer(*db, "c") == static_cast<std::int64_t>(kept));
+  // Both the kept and the forgotten texts still run, and give their values.
+  CHECK(db->RunComposed(text(0), pg::Params().Add(5)).Int(0, 0) == 5);
+  CHECK(db->RunComposed(text(1), pg::Params().Add(5)).Int(0, 0) == 6);
+  CHECK(PreparedOnServer(*db, "c") == static_cast<std::int64_t>(kept));
+}
+
+TEST_CASE("a composed statement the server rejects is storage_error and is not kept") {
+  auto db = Connect();
+  CHECK(CodeOf([&] { db->RunComposed("SELEC $1", pg::Params().Add(1)); }) == Code::kStorageError);
+  CHECK(PreparedOnServer(*db, "c") == 0);
+  CHECK(db->RunComposed("SELECT $1::int", pg::Params().Add(3)).Int(0, 0) == 3);
+}

@@ -12,7 +12,7 @@ CasePage Engine::Impl::List(const ListQuery& query, const ReadOptions& options) 
   const listing::ListFilter filter = listing::DescribeList(query);
   if (filter.search) repo_->PrepareSearch();
   storage::Transaction tx(*repo_, storage::Access::kRead);
-  const std::int64_t workspace = ResolveWorkspace(*repo_, options.workspace, filter.workspace).row;
+  const std::int64_t workspace = Scope(options.workspace, filter.workspace).row;
   storage::ListRows rows = repo_->List(filter, workspace);
 
   CasePage page;

@@ -6,13 +6,14 @@
 // parameters whose values are bound: pg_sql.cc writes each parameter as $n
 // followed by a cast to its value's type (kCast*), so that the server never
 // has to guess a parameter's type. Field and sort names select fragments
-// from fixed tables; no byte of user input reaches the SQL text.
+// from fixed tables; no byte of user input reaches the SQL text, the one
+// number in it being the page's row count, bounded by the filter's checks.
 //
 // Shapes (c is the cases row, $ws the operation's workspace):
 //   SELECT count(*) FROM cases c WHERE c.workspace_id = $ws AND <filters>
 //   SELECT c.id, c.uuid, <key>, <key's type tag> FROM cases c
 //     [LEFT JOIN case_fields sf ...] WHERE ... [AND <after cursor>]
-//     ORDER BY <key> <dir> [NULLS ...], c.uuid <dir> LIMIT $n OFFSET $m
+//     ORDER BY <key> <dir> [NULLS ...], c.uuid <dir> LIMIT <n> [OFFSET $m]
 // Every filter is a two-valued condition (never NULL), so NOT is its exact
 // complement: nullable columns are guarded with IS NOT NULL, and filters on
 // linked rows are EXISTS subqueries.

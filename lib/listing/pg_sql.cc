@@ -504,11 +504,10 @@ SqlText PageSql(const ListFilter& filter, const Sql& join, const Sql& where) {
                  .Add(pf::kWhere)
                  .Add(where);
   if (filter.cursor) page.Add(pf::kAnd).Add(AfterCursor(filter.sort, *filter.cursor));
-  page.Add(OrderBy(filter.sort))
-      .Add(pf::kLimit)
-      .Bind(filter.page_size + 1)
-      .Add(pf::kOffset)
-      .Bind(filter.cursor ? std::int64_t{0} : filter.offset);
+  // LIMIT is written out and OFFSET left out when it is 0 (always after a
+  // cursor): the statement's kept plan is then the one planned for a page.
+  page.Add(OrderBy(filter.sort)).Add(pf::kLimit).AddCount(filter.page_size + 1);
+  if (!filter.cursor && filter.offset > 0) page.Add(pf::kOffset).Bind(filter.offset);
   return page.Done();
 }
 

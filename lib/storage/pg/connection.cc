@@ -243,6 +243,34 @@ std::vector<pg_result*> Connection::DrainPipeline(std::size_t statements) {
   return results;
 }
 
+Rows Connection::RunComposed(const std::string& sql, const Params& params) {
+  auto found = composed_.find(sql);
+  if (found != composed_.end()) {
+    composed_uses_.splice(composed_uses_.begin(), composed_uses_, found->second.use);
+  } else {
+    if (composed_.size() == kComposedKept) ForgetLeastUsedComposed();
+    std::string name = "c" + std::to_string(++composed_made_);
+    Checked(PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr));
+    composed_uses_.push_front(sql);
+    found = composed_.emplace(sql, Composed{std::move(name), composed_uses_.begin()}).first;
+  }
+  auto values = params.Pointers();
+  return Checked(PQexecPrepared(conn_, found->second.name.c_str(),
+                                static_cast<int>(values.size()), values.data(), nullptr, nullptr,
+                                0));
+}
+
+void Connection::ForgetLeastUsedComposed() {
+  auto least = composed_.find(composed_uses_.back());
+  std::string deallocate = "DEALLOCATE " + least->second.name;
+  composed_.erase(least);
+  composed_uses_.pop_back();
+  // Names are never reused, so a statement the server could not forget (in
+  // a transaction a failure aborted) only takes its memory until the
+  // connection closes.
+  PQclear(PQexec(conn_, deallocate.c_str()));
+}
+
 Rows Connection::RunDynamic(const std::string& sql, const Params& params) {
   auto values = params.Pointers();
   return Checked(PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr,

@@ -12,6 +12,7 @@
 #include <charconv>
 #include <cstdint>
 #include <memory>
+#include <list>
 #include <optional>
 #include <span>
 #include <string>
@@ -193,6 +194,14 @@ class Connection {
   // them as params), without keeping a prepared statement.
   Rows RunDynamic(const std::string& sql, const Params& params = {});
 
+  // Runs composed SQL text as RunDynamic does, but prepared on first use and
+  // kept while it is one of the kComposedKept texts used last: a list
+  // statement is composed from the shape of the filter, so the same few
+  // texts come back call after call, and planning each would cost more than
+  // running it.
+  Rows RunComposed(const std::string& sql, const Params& params = {});
+  static constexpr std::size_t kComposedKept = 64;
+
   // False once the server has gone away; every later call then fails.
   bool alive() const;
 
@@ -208,12 +217,23 @@ class Connection {
   void ThrowIfFailed(const pg_result* result) const;
   // The name `sql` is prepared under, preparing it on first use.
   const std::string& PreparedName(const char* sql);
+  // Deallocates the statement RunComposed used least recently.
+  void ForgetLeastUsedComposed();
   // Reads a pipeline's results up to its sync point, whatever they are, so
   // that the connection leaves pipeline mode ready for the next statement.
   std::vector<pg_result*> DrainPipeline(std::size_t statements);
 
   pg_conn* conn_;
   std::unordered_map<const char*, std::string> prepared_;  // text -> name
+  // RunComposed's statements: their texts, the last used first, and for
+  // each text its name and place in that order.
+  struct Composed {
+    std::string name;
+    std::list<std::string>::iterator use;
+  };
+  std::list<std::string> composed_uses_;
+  std::unordered_map<std::string, Composed> composed_;
+  std::uint64_t composed_made_ = 0;
 };
 
 // BEGIN ... COMMIT. Rolls back unless committed, including when COMMIT

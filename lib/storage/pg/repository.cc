@@ -384,14 +384,14 @@ ListRows PostgresRepository::List(const listing::ListFilter& filter, std::int64_
   const CompiledList plan = listing::PostgresList(filter);
   ListRows listed;
   {
-    Rows count = db_->RunDynamic(plan.count.sql, ListParams(plan.count.params, workspace));
+    Rows count = db_->RunComposed(plan.count.sql, ListParams(plan.count.params, workspace));
     if (!count.empty()) {
       listed.total = count.Int(0, 0);
       if (filter.cursor && !filter.cursor->position) listed.not_after_cursor = count.Int(0, 1);
     }
   }
   if (!ListNeedsPage(filter, listed.total)) return listed;
-  Rows page = db_->RunDynamic(plan.page.sql, ListParams(plan.page.params, workspace));
+  Rows page = db_->RunComposed(plan.page.sql, ListParams(plan.page.params, workspace));
   listed.cases.reserve(static_cast<std::size_t>(page.size()));
   for (int i = 0; i < page.size(); ++i) {
     RowView row(page, i);
