@@ -289,7 +289,7 @@ int UsageFailure(const CLI::App& app, const CLI::ParseError& e) {
 }
 
 int Run(int argc, char** argv) {
-  CLI::App app{"casework: cases in a local SQLite file", "casework"};
+  CLI::App app{"casework: cases in a local SQLite file or a PostgreSQL database", "casework"};
   app.footer(kFooter);
   app.require_subcommand(1);
   app.fallthrough();  // global options may also follow the command
