@@ -173,12 +173,18 @@ void PostgresRepository::Rollback() noexcept {
 void PostgresRepository::FlushSearchIndex() {
   if (search_cases_.empty() && renamed_contacts_.empty()) return;
   auto [case_workspaces, case_rows] = AsArrayParams(search_cases_);
-  auto [contact_workspaces, contact_rows] = AsArrayParams(renamed_contacts_);
-  // The cases of a renamed contact are not the ones this transaction locked.
-  if (!renamed_contacts_.empty())
+  if (renamed_contacts_.empty()) {
+    db_->Run(sql::kRefreshSearch, Params().Add(case_workspaces).Add(case_rows));
+  } else {
+    auto [contact_workspaces, contact_rows] = AsArrayParams(renamed_contacts_);
+    // The cases of a renamed contact are not the ones this transaction locked.
     db_->Run(sql::kLockCasesOfContacts, Params().Add(contact_workspaces).Add(contact_rows));
-  db_->Run(sql::kRefreshSearch,
-           Params().Add(case_workspaces).Add(case_rows).Add(contact_workspaces).Add(contact_rows));
+    db_->Run(sql::kRefreshSearchWithContacts, Params()
+                                                  .Add(case_workspaces)
+                                                  .Add(case_rows)
+                                                  .Add(contact_workspaces)
+                                                  .Add(contact_rows));
+  }
   search_cases_.clear();
   renamed_contacts_.clear();
 }

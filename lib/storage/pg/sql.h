@@ -34,10 +34,17 @@ inline constexpr char kLockCasesOfContacts[] =
     " WHERE (cc.workspace_id, cc.contact_id) IN"
     "  (SELECT * FROM unnest($1::bigint[], $2::bigint[])))"
     " ORDER BY c.workspace_id, c.id FOR UPDATE OF c";
-// Rewrites the search document of the cases $1 / $2 and of the cases
-// linking the contacts $3 / $4, where it changed: a patch of other members
-// writes no second row version.
+// Rewrites the search document of the cases $1 / $2 where it changed: a
+// patch of other members writes no second row version.
 inline constexpr char kRefreshSearch[] =
+    "UPDATE cases c SET search = d.doc "
+    "FROM (SELECT k.workspace_id, k.id, casework_case_search(k.workspace_id, k.id) AS doc "
+    " FROM unnest($1::bigint[], $2::bigint[]) AS k (workspace_id, id)) AS d "
+    "WHERE c.workspace_id = d.workspace_id AND c.id = d.id AND c.search IS DISTINCT FROM d.doc";
+// The same for the cases $1 / $2 and the cases linking the contacts $3 /
+// $4, after a contact was renamed. A statement of its own: its plan, kept
+// by the connection, would otherwise join case_contacts for every write.
+inline constexpr char kRefreshSearchWithContacts[] =
     "UPDATE cases c SET search = d.doc "
     "FROM (SELECT k.workspace_id, k.id, casework_case_search(k.workspace_id, k.id) AS doc FROM ("
     "  SELECT * FROM unnest($1::bigint[], $2::bigint[])"
