@@ -172,10 +172,19 @@ void PostgresRepository::Rollback() noexcept {
 
 void PostgresRepository::FlushSearchIndex() {
   if (search_cases_.empty() && renamed_contacts_.empty()) return;
-  auto [case_workspaces, case_rows] = AsArrayParams(search_cases_);
   if (renamed_contacts_.empty()) {
-    db_->Run(sql::kRefreshSearch, Params().Add(case_workspaces).Add(case_rows));
+    // One statement a workspace (nearly always one): search_cases_ is
+    // ordered by workspace.
+    for (auto first = search_cases_.begin(); first != search_cases_.end();) {
+      ArrayParam rows;
+      auto last = first;
+      for (; last != search_cases_.end() && last->first == first->first; ++last)
+        rows.Add(last->second);
+      db_->Run(sql::kRefreshSearch, Params().Add(first->first).Add(rows.Text()));
+      first = last;
+    }
   } else {
+    auto [case_workspaces, case_rows] = AsArrayParams(search_cases_);
     auto [contact_workspaces, contact_rows] = AsArrayParams(renamed_contacts_);
     // The cases of a renamed contact are not the ones this transaction locked.
     db_->Run(sql::kLockCasesOfContacts, Params().Add(contact_workspaces).Add(contact_rows));

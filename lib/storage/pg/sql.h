@@ -34,13 +34,14 @@ inline constexpr char kLockCasesOfContacts[] =
     " WHERE (cc.workspace_id, cc.contact_id) IN"
     "  (SELECT * FROM unnest($1::bigint[], $2::bigint[])))"
     " ORDER BY c.workspace_id, c.id FOR UPDATE OF c";
-// Rewrites the search document of the cases $1 / $2 where it changed: a
-// patch of other members writes no second row version.
+// Rewrites the search document of the cases $2 of workspace $1 where it
+// changed: a patch of other members writes no second row version. No join:
+// the plan a connection keeps for a join, made while the database was new,
+// would read the whole cases table.
 inline constexpr char kRefreshSearch[] =
-    "UPDATE cases c SET search = d.doc "
-    "FROM (SELECT k.workspace_id, k.id, casework_case_search(k.workspace_id, k.id) AS doc "
-    " FROM unnest($1::bigint[], $2::bigint[]) AS k (workspace_id, id)) AS d "
-    "WHERE c.workspace_id = d.workspace_id AND c.id = d.id AND c.search IS DISTINCT FROM d.doc";
+    "UPDATE cases c SET search = casework_case_search(c.workspace_id, c.id) "
+    "WHERE c.workspace_id = $1 AND c.id = ANY ($2::bigint[]) "
+    "AND c.search IS DISTINCT FROM casework_case_search(c.workspace_id, c.id)";
 // The same for the cases $1 / $2 and the cases linking the contacts $3 /
 // $4, after a contact was renamed. A statement of its own: its plan, kept
 // by the connection, would otherwise join case_contacts for every write.
