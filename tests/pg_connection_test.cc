@@ -195,9 +195,11 @@ TEST_CASE("a connection the server dropped is storage_error, and stays so") {
   CHECK(CodeOf([&] { victim->RunDynamic("SELECT 1"); }) == Code::kStorageError);
 }
 
+// The statement the pipeline tests send around the others.
+constexpr char kEcho[] = "SELECT $1::bigint";
+
 TEST_CASE("a pipeline returns each statement's rows in the order sent") {
   auto db = Connect();
-  static const char kEcho[] = "SELECT $1::bigint";
   static const char kSeries[] = "SELECT generate_series(1, $1::int)";
   const pg::Params seven = pg::Params().Add(7), three = pg::Params().Add(3);
   const pg::Statement statements[] = {{kEcho, seven}, {kSeries, three}, {kEcho, three}};
@@ -213,7 +215,6 @@ TEST_CASE("a pipeline returns each statement's rows in the order sent") {
 
 TEST_CASE("a statement failing in a pipeline throws its error, and the connection stays usable") {
   auto db = Connect();
-  static const char kEcho[] = "SELECT $1::bigint";
   static const char kDivide[] = "SELECT 1 / $1::int";
   const pg::Params one = pg::Params().Add(1), zero = pg::Params().Add(0);
   const pg::Statement statements[] = {{kEcho, one}, {kDivide, zero}, {kEcho, one}};
@@ -248,7 +249,6 @@ TEST_CASE("a pipeline on a connection the server dropped is storage_error") {
   auto victim = Connect();
   auto admin = Connect();
   std::int64_t pid = victim->RunDynamic("SELECT pg_backend_pid()").Int(0, 0);
-  static const char kEcho[] = "SELECT $1::bigint";
   const pg::Params one = pg::Params().Add(1);
   victim->Run(kEcho, one);  // prepared while the server still answers
   CHECK(admin->Run("SELECT pg_terminate_backend($1::int)", pg::Params().Add(pid)).Bool(0, 0));
