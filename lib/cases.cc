@@ -126,7 +126,7 @@ std::vector<std::string> Engine::Impl::CreateMany(std::span<const CaseDraft> dra
 }
 
 Case Engine::Impl::Insert(CaseDraft input, const WriteOptions& options,
-                          const Restored* restored) {
+                          const Restored* restored, bool created_event) {
   CaseDraft draft = ValidateDraft(std::move(input), formulas_);
   if (draft.linked_cases && restored == nullptr)
     throw Error(Status::ValidationFailed("linked_cases", "cases are linked after creation"));
@@ -195,20 +195,24 @@ Case Engine::Impl::Insert(CaseDraft input, const WriteOptions& options,
   if (restored != nullptr) {
     RestoreInto(created, *restored, draft.linked_cases);
     details["imported"] = true;
+    // What the copy stands for in the source's history (sync.cc).
+    if (restored->version > 0) details["source_version"] = restored->version;
   } else if (created.parent_status == ParentStatus::kClosed) {
     // Starting closed is entering a closed status: the same conditions hold.
     // A restored case was closed under them once; its data may since have
     // changed, as a closed case's may.
     RequireConditions(EvaluateConditions(created, ctx.now));
   }
-  AppendCreatedEvent(ctx, key, options.actor, created, details);
+  if (created_event) AppendCreatedEvent(ctx, key, options.actor, created, details);
   return created;
 }
 
 Case Engine::Impl::Get(std::string_view id, const ReadOptions& options) {
   storage::Transaction tx(*repo_, storage::Access::kRead);
   std::int64_t workspace = Scope(options.workspace).row;
-  return repo_->LoadCase(MustFindCase(*repo_, workspace, id, storage::Lock::kNone));
+  CaseKey key = MustFindCase(*repo_, workspace, id, storage::Lock::kNone);
+  if (options.as_of || options.version) return CaseAsOf(key, options);
+  return repo_->LoadCase(key);
 }
 
 Case Engine::Impl::Replace(std::string_view id, const CaseDraft& input, const WriteOptions& options) {
@@ -330,7 +334,13 @@ Case Engine::Impl::UpdateStep(std::string_view id, std::string_view step_id, con
 std::vector<Event> Engine::Impl::History(std::string_view id, const ReadOptions& options) {
   storage::Transaction tx(*repo_, storage::Access::kRead);
   std::int64_t workspace = Scope(options.workspace).row;
-  return LoadEvents(*repo_, MustFindCase(*repo_, workspace, id, storage::Lock::kNone));
+  std::vector<Event> events =
+      LoadEvents(*repo_, MustFindCase(*repo_, workspace, id, storage::Lock::kNone));
+  std::erase_if(events, [&](const Event& e) {
+    return e.seq <= options.since || (options.version && e.seq > *options.version) ||
+           (options.as_of && e.at > *options.as_of);
+  });
+  return events;
 }
 
 Workspace Engine::Impl::CreateWorkspace(std::string_view slug, std::string_view name) {
@@ -431,6 +441,19 @@ Case Engine::Impl::ApplyDraft(storage::Transaction& tx, Target& target, const Ca
   WriteContext& ctx = target.ctx;
   const CaseKey& key = target.key;
   storage::Repository& repo = *repo_;
+  IgnoredValues ignored = WriteDraft(ctx, key, draft);
+  Case after = repo.LoadCase(key);
+  std::vector<Change> changes =
+      DiffSnapshots(HistorySnapshot(target.before), HistorySnapshot(after));
+  if (changes.empty()) return target.before;  // rolls back the version bump
+  AppendEvent(ctx, key, options.actor, kind, changes, DetailsWithIgnored(ignored));
+  tx.Commit();
+  return after;
+}
+
+IgnoredValues Engine::Impl::WriteDraft(WriteContext& ctx, const CaseKey& key,
+                                       const CaseDraft& draft) {
+  storage::Repository& repo = *repo_;
   IgnoredValues ignored;
   std::optional<ResolvedUser> owner = ResolveOwner(ctx, draft, ignored);
   repo.UpdateCaseRecord(key, MakeRecord(draft, owner, std::nullopt), ctx.now);
@@ -448,13 +471,7 @@ Case Engine::Impl::ApplyDraft(storage::Transaction& tx, Target& target, const Ca
   repo.InsertFields(key, draft.schema);
   repo.DeleteChildren(key, Children::kSteps);
   repo.InsertSteps(key, draft.steps);
-  Case after = repo.LoadCase(key);
-  std::vector<Change> changes =
-      DiffSnapshots(HistorySnapshot(target.before), HistorySnapshot(after));
-  if (changes.empty()) return target.before;  // rolls back the version bump
-  AppendEvent(ctx, key, options.actor, kind, changes, DetailsWithIgnored(ignored));
-  tx.Commit();
-  return after;
+  return ignored;
 }
 
 }  // namespace casework

@@ -4,6 +4,7 @@
 #include "casework/engine.h"
 
 #include <new>
+#include <sstream>
 
 #include <SQLiteCpp/Exception.h>
 
@@ -153,6 +154,83 @@ Result<VerifyReport> Engine::Verify(const ReadOptions& options) const {
 
 Result<CasePage> Engine::List(const ListQuery& query, const ReadOptions& options) const {
   return impl_->Run([&] { return impl_->List(query, options); });
+}
+
+Result<std::vector<ChangeEntry>> Engine::Changes(std::int64_t since, std::int64_t limit) const {
+  return impl_->Run([&] { return impl_->Changes(since, limit); });
+}
+
+Result<std::string> Engine::DatabaseId() const {
+  return impl_->Run([&] { return UuidToString(impl_->OwnId()); });
+}
+
+namespace {
+
+void Accumulate(SyncSummary& total, const SyncSummary& batch) {
+  total.changes += batch.changes;
+  total.created += batch.created;
+  total.updated += batch.updated;
+  total.merged += batch.merged;
+  total.conflicts += batch.conflicts;
+  total.unchanged += batch.unchanged;
+  total.last_change = batch.last_change;
+}
+
+}  // namespace
+
+// Batch by batch: the source writes the change set after where this
+// database got, and this database applies it in one transaction with its
+// new progress. Each engine is locked in turn, never both at once.
+Result<SyncSummary> Engine::Pull(Engine& source, const SyncOptions& options) {
+  if (&source == this)
+    return Status::ValidationFailed("source", "a database cannot pull from itself");
+  if (options.batch < 1 || options.batch > 10000)
+    return Status::ValidationFailed("batch", "must be from 1 to 10000");
+  auto source_id = source.impl_->Run([&] { return source.impl_->OwnId(); });
+  if (!source_id.ok()) return source_id.status();
+  SyncSummary total;
+  for (;;) {
+    auto progress = impl_->Run([&] { return impl_->SyncProgress(*source_id); });
+    if (!progress.ok()) return progress.status();
+    std::int64_t since = progress->change;
+    // A source whose event there is not the one recorded is another
+    // database with the same id (a file copy): its feed is read again.
+    if (since > 0) {
+      auto event = source.impl_->Run([&] { return source.impl_->EventIdAtChange(since); });
+      if (!event.ok()) return event.status();
+      if (*event != progress->event) since = 0;
+    }
+    std::stringstream set;
+    auto written = source.impl_->Run([&] { return source.impl_->WriteChanges(set, since, options.batch); });
+    if (!written.ok()) return written.status();
+    if (*written == 0) break;
+    auto applied = impl_->Run([&] { return impl_->ApplyChanges(set, options); });
+    if (!applied.ok()) return applied.status();
+    Accumulate(total, *applied);
+  }
+  return total;
+}
+
+Result<SyncSummary> Engine::Push(Engine& target, const SyncOptions& options) {
+  return target.Pull(*this, options);
+}
+
+Result<std::int64_t> Engine::WriteChanges(std::ostream& out, std::int64_t since,
+                                          std::int64_t limit) const {
+  return impl_->Run([&] { return impl_->WriteChanges(out, since, limit); });
+}
+
+Result<SyncSummary> Engine::ApplyChanges(std::istream& in, const SyncOptions& options) {
+  return impl_->Run([&] { return impl_->ApplyChanges(in, options); });
+}
+
+Result<std::vector<Conflict>> Engine::Conflicts(const ReadOptions& options) const {
+  return impl_->Run([&] { return impl_->Conflicts(options); });
+}
+
+Result<Case> Engine::Resolve(std::string_view id, const Resolution& resolution,
+                             const WriteOptions& options) {
+  return impl_->Run([&] { return impl_->Resolve(id, resolution, options); });
 }
 
 }  // namespace casework

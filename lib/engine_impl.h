@@ -88,6 +88,18 @@ class Engine::Impl {
   // verify.cc
   VerifyReport Verify(const ReadOptions& options);
 
+  // changes.cc
+  std::vector<ChangeEntry> Changes(std::int64_t since, std::int64_t limit);
+  Uuid OwnId();
+  storage::SyncPeer SyncProgress(const Uuid& source);  // {0} before the first pull
+  std::optional<Uuid> EventIdAtChange(std::int64_t change);
+
+  // sync.cc
+  std::int64_t WriteChanges(std::ostream& out, std::int64_t since, std::int64_t limit);
+  SyncSummary ApplyChanges(std::istream& in, const SyncOptions& options);
+  std::vector<Conflict> Conflicts(const ReadOptions& options);
+  Case Resolve(std::string_view id, const Resolution& resolution, const WriteOptions& options);
+
  private:
   // The case a write operation works on, as it was before.
   struct Target {
@@ -104,14 +116,40 @@ class Engine::Impl {
   // Create inside the caller's transaction; with `restored`, the case an
   // import restores (its id, times and links kept, no template applied).
   // Takes the draft by value: an import hands over the one it decoded.
+  // Without `created_event`, the case gets no event (sync copies the
+  // source's).
   Case Insert(CaseDraft input, const WriteOptions& options,
-              const storage::Restored* restored = nullptr);
+              const storage::Restored* restored = nullptr, bool created_event = true);
+  // The case rebuilt from its history as options.as_of or .version name.
+  Case CaseAsOf(const storage::CaseKey& key, const ReadOptions& options);
   Target Open(std::string_view id, const WriteOptions& options,
               const std::optional<WorkspaceSelector>& selector = std::nullopt);
   Case Finish(storage::Transaction& tx, Target& target, std::string_view kind,
               const std::vector<Change>& changes, const WriteOptions& options, Case after);
   Case ApplyDraft(storage::Transaction& tx, Target& target, const CaseDraft& draft,
                   std::string_view kind, const WriteOptions& options);
+  // Writes the record and child rows of `draft` over the case's (the
+  // version moves by one); returns what was offered and not taken.
+  IgnoredValues WriteDraft(WriteContext& ctx, const storage::CaseKey& key,
+                           const CaseDraft& draft);
+
+  // sync.cc: the case at `key` (as `before`) takes the state `target` (the
+  // case shape), its history gains `events`, and its version becomes its
+  // number of events.
+  // `events_before` is the number of events the case has.
+  void Overwrite(WriteContext& ctx, storage::CaseKey key, const Case& before,
+                 const boost::json::object& target, const std::vector<Event>& events,
+                 std::int64_t events_before, Timestamp updated_at);
+  struct SyncBatch;
+  void ApplyRemoteCase(WriteContext& ctx, SyncBatch& batch, const boost::json::object& remote,
+                       std::vector<Event> remote_events);
+  void CreateFromRemote(WriteContext& ctx, const boost::json::object& remote,
+                        const std::vector<Event>& events);
+  void CopyTemplate(WriteContext& ctx, const Template& t);
+  WorkspaceRow EnsureWorkspace(WriteContext& ctx, const WorkspaceRef& ref);
+  void SyncLinks(const storage::CaseKey& key, const std::vector<std::string>& had,
+                 const std::vector<std::string>& wanted);
+  void SettleConflict(const storage::CaseKey& key, const storage::StoredConflict& conflict);
   static storage::CaseRecord MakeRecord(const CaseDraft& draft, const std::optional<ResolvedUser>& owner,
                                std::optional<Timestamp> default_opened_at);
   std::optional<ResolvedUser> ResolveOwner(WriteContext& ctx, const CaseDraft& draft,

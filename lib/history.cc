@@ -58,17 +58,48 @@ std::vector<Change> DiffSnapshots(const json::object& before, const json::object
 
 namespace {
 
-// One {"path", "before", "after"} object of the stored changes array,
-// `before` and `after` being JSON text.
-void AppendChange(std::string_view path, std::string_view before, std::string_view after,
-                  std::string& out) {
-  out += out.size() > 1 ? ",{\"path\":" : "{\"path\":";
-  AppendJsonString(path, out);
-  out += ",\"before\":";
-  out += before;
-  out += ",\"after\":";
-  out += after;
-  out += '}';
+// The element of `array` whose member `name` is `id`, if any.
+json::value* ElementWith(json::array& array, std::string_view name, std::string_view id) {
+  for (json::value& item : array) {
+    if (!item.is_object()) continue;
+    const json::value* v = item.as_object().if_contains(name);
+    if (v != nullptr && v->is_string() && v->get_string() == id) return &item;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+Replayed Replay(std::span<const Event> events) {
+  Replayed r;
+  for (const Event& e : events) {
+    for (const Change& change : e.changes) {
+      std::string_view path = change.path;
+      std::size_t dot = path.find('.');
+      if (dot == std::string_view::npos) {
+        r.state[path] = change.after;
+        continue;
+      }
+      std::string_view head = path.substr(0, dot), key = path.substr(dot + 1);
+      const char* array = head == "data" ? "schema" : head == "steps" ? "steps" : nullptr;
+      json::value* element = nullptr;
+      if (array != nullptr) {
+        json::value* list = r.state.if_contains(array);
+        if (list != nullptr && list->is_array())
+          element = ElementWith(list->as_array(), head == "data" ? "key" : "id", key);
+      }
+      if (element == nullptr) {
+        r.error = "event " + std::to_string(e.seq) + " (" + e.kind + ") changes \"" +
+                  std::string(path) + "\", which the events before it do not define";
+        return r;
+      }
+      if (head == "data")
+        element->as_object()["value"] = change.after;
+      else
+        *element = change.after;
+    }
+  }
+  return r;
 }
 
 // The actor as history records it (DOMAIN.md: an email or "system"): an
@@ -84,11 +115,31 @@ std::string ActorName(std::string_view actor) {
   return NormalizeEmail(actor);
 }
 
+namespace {
+
+// One {"path", "before", "after"} object of the stored changes array,
+// `before` and `after` being JSON text.
+void AppendChange(std::string_view path, std::string_view before, std::string_view after,
+                  std::string& out) {
+  out += out.size() > 1 ? ",{\"path\":" : "{\"path\":";
+  AppendJsonString(path, out);
+  out += ",\"before\":";
+  out += before;
+  out += ",\"after\":";
+  out += after;
+  out += '}';
+}
+
 storage::StoredEvent MakeEvent(const WriteContext& ctx, std::int64_t seq, std::string_view actor,
                                std::string_view kind, std::string changes,
                                const json::object& details) {
-  return {seq, ctx.now, ActorName(actor), std::string(kind), std::move(changes),
-          details.empty() ? std::string("{}") : ToJsonText(details)};
+  return {seq,
+           ctx.now,
+           ActorName(actor),
+           std::string(kind),
+           std::move(changes),
+           details.empty() ? std::string("{}") : ToJsonText(details),
+           ctx.ids.Next(ctx.now)};
 }
 
 }  // namespace
@@ -121,21 +172,26 @@ void AppendEvent(WriteContext& ctx, const storage::CaseKey& key, std::string_vie
   ctx.repo.AppendEvent(key, MakeEvent(ctx, 0, actor, kind, std::move(text), details));
 }
 
+Event EventFromStored(storage::StoredEvent stored) {
+  Event e;
+  e.seq = stored.seq;
+  e.at = stored.at;
+  e.actor = std::move(stored.actor);
+  e.kind = std::move(stored.kind);
+  e.changes = ChangesFromJson(storage::ParseStored(stored.changes));
+  json::value details = storage::ParseStored(stored.details);
+  if (!details.is_object())
+    throw Error(Status::StorageError("damaged JSON in the database: event details"));
+  e.details = std::move(details.get_object());
+  e.id = UuidToString(stored.id);
+  e.change = stored.change;
+  return e;
+}
+
 std::vector<Event> LoadEvents(storage::Repository& repo, const storage::CaseKey& key) {
   std::vector<Event> events;
-  for (storage::StoredEvent& stored : repo.LoadEvents(key)) {
-    Event e;
-    e.seq = stored.seq;
-    e.at = stored.at;
-    e.actor = std::move(stored.actor);
-    e.kind = std::move(stored.kind);
-    e.changes = ChangesFromJson(storage::ParseStored(stored.changes));
-    json::value details = storage::ParseStored(stored.details);
-    if (!details.is_object())
-      throw Error(Status::StorageError("damaged JSON in the database: event details"));
-    e.details = std::move(details.get_object());
-    events.push_back(std::move(e));
-  }
+  for (storage::StoredEvent& stored : repo.LoadEvents(key))
+    events.push_back(EventFromStored(std::move(stored)));
   return events;
 }
 

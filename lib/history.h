@@ -3,6 +3,9 @@
 #define CASEWORK_LIB_HISTORY_H_
 
 #include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -23,6 +26,19 @@ boost::json::object HistorySnapshot(const Case& c);
 std::vector<Change> DiffSnapshots(const boost::json::object& before,
                                   const boost::json::object& after);
 
+// The history snapshot `events` rebuild, replayed from {} (each change's
+// `after` at its path); `error` describes the first change that cannot be
+// applied (a data. or steps. path the events before it do not define).
+struct Replayed {
+  boost::json::object state;
+  std::optional<std::string> error;
+};
+Replayed Replay(std::span<const Event> events);
+
+// The actor as history records it: an email, trimmed and lower-cased, or
+// "system" for a blank one; anything else is kValidationFailed ("actor").
+std::string ActorName(std::string_view actor);
+
 // Appends the first event of a new case: seq 1, kind "created", every
 // member of its history snapshot (HistorySnapshot) as a change from null.
 void AppendCreatedEvent(WriteContext& ctx, const storage::CaseKey& key, std::string_view actor,
@@ -32,6 +48,9 @@ void AppendCreatedEvent(WriteContext& ctx, const storage::CaseKey& key, std::str
 void AppendEvent(WriteContext& ctx, const storage::CaseKey& key, std::string_view actor,
                  std::string_view kind, const std::vector<Change>& changes,
                  const boost::json::object& details = {});
+
+// An event as the API gives it, from its row.
+Event EventFromStored(storage::StoredEvent stored);
 
 // The case's events, oldest first.
 std::vector<Event> LoadEvents(storage::Repository& repo, const storage::CaseKey& key);

@@ -13,6 +13,8 @@
 #include "engine_impl.h"
 #include "json/case_text.h"
 #include "json/decode.h"
+#include "line_reader.h"
+#include "restored.h"
 
 namespace casework {
 namespace {
@@ -21,79 +23,8 @@ namespace json = boost::json;
 using json_internal::Fail;
 using json_internal::ObjectReader;
 
-// Splits a stream into lines through one fixed buffer, refusing a line
-// longer than `limit` before holding it: a hostile input cannot make a line
-// take the memory.
-class LineReader {
- public:
-  LineReader(std::istream& in, std::size_t limit) : in_(in), limit_(limit) {}
-
-  // The next line without its "\n" (or "\r\n"); false at the end of input.
-  bool Next(std::string& line) {
-    line.clear();
-    for (;;) {
-      if (begin_ == end_ && !Fill()) return !line.empty();
-      const char* start = buffer_.data() + begin_;
-      const void* newline = std::memchr(start, '\n', end_ - begin_);
-      std::size_t length = newline != nullptr
-                               ? static_cast<std::size_t>(static_cast<const char*>(newline) - start)
-                               : end_ - begin_;
-      if (line.size() + length > limit_)
-        Fail("", "the line is longer than " + std::to_string(limit_) + " bytes");
-      line.append(start, length);
-      begin_ += length;
-      if (newline != nullptr) {
-        ++begin_;
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        return true;
-      }
-    }
-  }
-
-  std::uint64_t bytes_read() const { return consumed_ - (end_ - begin_); }
-
- private:
-  bool Fill() {
-    in_.read(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
-    std::size_t n = static_cast<std::size_t>(in_.gcount());
-    if (n == 0 && in_.bad()) throw Error(Status::StorageError("cannot read the import input"));
-    begin_ = 0;
-    end_ = n;
-    consumed_ += n;
-    return n != 0;
-  }
-
-  std::istream& in_;
-  std::size_t limit_;
-  std::array<char, 1 << 16> buffer_{};
-  std::size_t begin_ = 0, end_ = 0;
-  std::uint64_t consumed_ = 0;
-};
-
-bool IsBlank(const std::string& line) {
-  return std::all_of(line.begin(), line.end(),
-                     [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
-}
 
 std::string LinePath(std::int64_t number) { return "line[" + std::to_string(number) + "]"; }
-
-Uuid DecodeUuid(const ObjectReader& r, std::string_view member, const std::string& text) {
-  auto uuid = UuidFromString(text);
-  if (!uuid) Fail(r.PathOf(member), "must be a UUID");
-  return *uuid;
-}
-
-storage::Restored DecodeRestored(const ObjectReader& r) {
-  storage::Restored kept;
-  kept.id = DecodeUuid(r, "id", r.RequiredString("id"));
-  kept.created_at = r.RequiredTimestamp("created_at");
-  kept.updated_at = r.RequiredTimestamp("updated_at");
-  kept.resolved_at = r.NullableTimestamp("resolved_at");
-  kept.archived_at = r.NullableTimestamp("archived_at");
-  if (auto t = r.NullableString("last_transition_id"))
-    kept.last_transition_id = DecodeUuid(r, "last_transition_id", *t);
-  return kept;
-}
 
 // A link one restored case lists: from `from` to `to`, written at
 // line[line].linked_cases[index].
@@ -153,6 +84,25 @@ class LinkBook {
 constexpr std::int64_t kIndexEvery = 1000;
 
 }  // namespace
+
+static Uuid DecodeUuid(const ObjectReader& r, std::string_view member, const std::string& text) {
+  auto uuid = UuidFromString(text);
+  if (!uuid) Fail(r.PathOf(member), "must be a UUID");
+  return *uuid;
+}
+
+storage::Restored DecodeRestored(const ObjectReader& r) {
+  storage::Restored kept;
+  kept.id = DecodeUuid(r, "id", r.RequiredString("id"));
+  kept.created_at = r.RequiredTimestamp("created_at");
+  kept.updated_at = r.RequiredTimestamp("updated_at");
+  kept.resolved_at = r.NullableTimestamp("resolved_at");
+  kept.archived_at = r.NullableTimestamp("archived_at");
+  if (auto t = r.NullableString("last_transition_id"))
+    kept.last_transition_id = DecodeUuid(r, "last_transition_id", *t);
+  kept.version = r.Int("version").value_or(0);
+  return kept;
+}
 
 ImportSummary Engine::Impl::Import(std::istream& ndjson, const ImportOptions& options) {
   if (options.write.expected_version)

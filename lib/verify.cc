@@ -58,55 +58,10 @@ class Problems {
   std::size_t dropped_ = 0;
 };
 
-// The element of `array` whose member `name` is `id`, if any.
-json::value* ElementWith(json::array& array, std::string_view name, std::string_view id) {
-  for (json::value& item : array) {
-    if (!item.is_object()) continue;
-    const json::value* v = item.as_object().if_contains(name);
-    if (v != nullptr && v->is_string() && v->get_string() == id) return &item;
-  }
-  return nullptr;
-}
-
-// Replays `events` from {}; describes the first change it cannot apply.
-struct Replayed {
-  json::object state;
-  std::optional<std::string> error;
-};
-
-Replayed Replay(const std::vector<Event>& events) {
-  Replayed r;
-  for (const Event& e : events) {
-    for (const Change& change : e.changes) {
-      std::string_view path = change.path;
-      std::size_t dot = path.find('.');
-      if (dot == std::string_view::npos) {
-        r.state[path] = change.after;
-        continue;
-      }
-      std::string_view head = path.substr(0, dot), key = path.substr(dot + 1);
-      const char* array = head == "data" ? "schema" : head == "steps" ? "steps" : nullptr;
-      json::value* element = nullptr;
-      if (array != nullptr) {
-        json::value* list = r.state.if_contains(array);
-        if (list != nullptr && list->is_array())
-          element = ElementWith(list->as_array(), head == "data" ? "key" : "id", key);
-      }
-      if (element == nullptr) {
-        r.error = "event " + std::to_string(e.seq) + " (" + e.kind + ") changes \"" +
-                  std::string(path) + "\", which the events before it do not define";
-        return r;
-      }
-      if (head == "data")
-        element->as_object()["value"] = change.after;
-      else
-        *element = change.after;
-    }
-  }
-  return r;
-}
-
-// Contacts and users are shared records: compare which ones a case links.
+// Contacts and users are shared records: compare which ones a case links,
+// by what identifies them in a workspace (an email; a contact without one
+// is the case's own, under its key). Their ids are each database's own: a
+// case synced from another database links the contacts of this one.
 json::value AsLink(const json::value& person, std::initializer_list<const char*> keep) {
   if (!person.is_object()) return person;
   json::object link;
@@ -119,11 +74,11 @@ json::value AsLink(const json::value& person, std::initializer_list<const char*>
 
 void SharedRecordsAsLinks(json::object& snapshot) {
   if (json::value* contacts = snapshot.if_contains("contacts"); contacts && contacts->is_array())
-    for (json::value& c : contacts->as_array()) c = AsLink(c, {"id", "key", "email"});
+    for (json::value& c : contacts->as_array()) c = AsLink(c, {"key", "email"});
   if (json::value* users = snapshot.if_contains("assignees"); users && users->is_array())
-    for (json::value& u : users->as_array()) u = AsLink(u, {"id", "email"});
+    for (json::value& u : users->as_array()) u = AsLink(u, {"email"});
   if (json::value* owner = snapshot.if_contains("owner"))
-    *owner = AsLink(*owner, {"id", "email"});
+    *owner = AsLink(*owner, {"email"});
 }
 
 void CheckCase(storage::Repository& repo, const storage::CaseKey& key, const std::string& id,

@@ -67,7 +67,8 @@ TEST_CASE("migrating a new database creates every table and the default workspac
   CHECK(Tables(*db) == std::vector<std::string>{
                            "case_assignees", "case_contacts", "case_counts", "case_events",
                            "case_fields", "case_links", "case_steps", "case_tags", "cases",
-                           "contacts", "template_versions", "templates", "users", "workspaces"});
+                           "casework_database", "contacts", "sync_conflicts", "sync_peers",
+                           "template_versions", "templates", "users", "workspaces"});
   auto rows = db->RunDynamic("SELECT slug, name, uuid::text FROM workspaces");
   REQUIRE(rows.size() == 1);
   CHECK(rows.View(0, 0) == "default");
@@ -114,7 +115,8 @@ TEST_CASE("a database of a newer casework is storage_error naming both versions"
   }
 }
 
-TEST_CASE("every table but workspaces has workspace_id first in its primary key") {
+// The database's own rows (its id, its sync peers) belong to no workspace.
+TEST_CASE("every table of workspace data has workspace_id first in its primary key") {
   Migrated m;
   auto& db = m.db;
   // The first column of each primary key, by table.
@@ -124,10 +126,14 @@ TEST_CASE("every table but workspaces has workspace_id first in its primary key"
       "JOIN pg_namespace s ON s.oid = t.relnamespace AND s.nspname = 'public' "
       "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0] "
       "WHERE i.indisprimary AND t.relname <> 'casework_migrations' ORDER BY t.relname");
-  CHECK(rows.size() == 14);
+  CHECK(rows.size() == 17);
   for (int i = 0; i < rows.size(); ++i) {
-    CAPTURE(rows.Text(i, 0));
-    CHECK(rows.View(i, 1) == (rows.View(i, 0) == "workspaces" ? "id" : "workspace_id"));
+    std::string table = rows.Text(i, 0);
+    CAPTURE(table);
+    const char* first = table == "workspaces" || table == "casework_database" ? "id"
+                        : table == "sync_peers"                               ? "peer"
+                                                                              : "workspace_id";
+    CHECK(rows.View(i, 1) == first);
   }
 }
 
@@ -152,7 +158,9 @@ TEST_CASE("in a new database, a lookup by primary key uses the primary key") {
   auto& db = m.db;
   auto keys = db->RunDynamic(
       // Each key's columns as a foreign-key check's WHERE: col = '1' AND ...
-      "SELECT t.relname, ix.relname, string_agg(a.attname || ' = ''1''', ' AND ' ORDER BY k.n) "
+      "SELECT t.relname, ix.relname, string_agg(a.attname || ' = ' || CASE a.atttypid "
+      "WHEN 'uuid'::regtype THEN '''00000000-0000-0000-0000-000000000001''' ELSE '''1''' END, "
+      "' AND ' ORDER BY k.n) "
       "FROM pg_index i "
       "JOIN pg_class t ON t.oid = i.indrelid "
       "JOIN pg_class ix ON ix.oid = i.indexrelid "
@@ -161,7 +169,7 @@ TEST_CASE("in a new database, a lookup by primary key uses the primary key") {
       "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum "
       "WHERE i.indisprimary AND t.relname <> 'casework_migrations' "
       "GROUP BY t.relname, ix.relname ORDER BY t.relname");
-  REQUIRE(keys.size() == 14);
+  REQUIRE(keys.size() == 17);
   for (int i = 0; i < keys.size(); ++i) {
     std::string table = keys.Text(i, 0), index = keys.Text(i, 1), where = keys.Text(i, 2);
     std::string plan =

@@ -212,7 +212,8 @@ TEST_CASE("an event for a field the history never created is reported, not throw
   Tamper(fx.path(),
          "INSERT INTO case_events SELECT " + Dialect("", "workspace_id, ") +
              "case_id, 2, at, actor, 'data_updated', "
-             "'[{\"path\":\"data.ghost\",\"before\":null,\"after\":1}]', '{}' FROM case_events");
+             "'[{\"path\":\"data.ghost\",\"before\":null,\"after\":1}]', '{}', change_seq + 1000, " +
+             Dialect("randomblob(16)", "gen_random_uuid()") + " FROM case_events");
   Tamper(fx.path(), "UPDATE cases SET version = 2");
   fx.Reopen();
   VerifyReport report = MustVerify(*fx.engine);

@@ -28,7 +28,8 @@ using Action = std::function<cli::Output(casework::Engine&)>;
 // argument slots.
 struct Invocation {
   cli::Context ctx;
-  std::string id, other, file, slug, name, to, reason, formula;
+  std::string id, other, file, slug, name, to, reason, formula, from, take;
+  std::int64_t since = 0, limit = 1000, batch = 500;
   std::optional<std::string> case_id;
   bool dry_run = false;
   Action action;  // set by the callback of the command given
@@ -67,6 +68,25 @@ void ExpectVersion(CLI::App* command, Invocation& inv, const char* what = "case"
       ->type_name("N");
 }
 
+// get and history: the case as it stood at an instant or a version.
+void PointInTime(CLI::App* command, Invocation& inv) {
+  auto* as_of = command->add_option_function<std::string>(
+      "--as-of",
+      [&inv](const std::string& text) {
+        auto at = casework::ParseTimestamp(text);
+        if (!at) throw CLI::ValidationError("--as-of", "must be an RFC 3339 date-time: " + text);
+        inv.ctx.as_of = *at;
+      },
+      "the case as it stood then: RFC 3339, e.g. 2026-11-01T00:00:00Z");
+  as_of->type_name("TIME");
+  command
+      ->add_option_function<std::int64_t>(
+          "--version", [&inv](const std::int64_t& v) { inv.ctx.version = v; },
+          "the case as it stood at version V")
+      ->type_name("V")
+      ->excludes(as_of);
+}
+
 void AddGlobalOptions(CLI::App& app, Invocation& inv) {
   app.add_option("--db", inv.ctx.db_path,
                  "database file (default: $CASEWORK_DB, else ./casework.db), created on "
@@ -86,9 +106,10 @@ void AddCaseCommands(CLI::App& app, Invocation& inv) {
                   [&inv](auto& e) { return cli::CreateCase(e, inv.ctx, inv.file); }),
           inv);
 
-  IdArg(Command(app, "get", "print a case", inv,
-                [&inv](auto& e) { return cli::GetCase(e, inv.ctx, inv.id); }),
-        inv);
+  auto* get = Command(app, "get", "print a case, or as it stood at --as-of or --version", inv,
+                      [&inv](auto& e) { return cli::GetCase(e, inv.ctx, inv.id); });
+  IdArg(get, inv);
+  PointInTime(get, inv);
 
   auto* patch = Command(app, "patch", "apply a JSON merge patch to a case", inv,
                         [&inv](auto& e) { return cli::PatchCase(e, inv.ctx, inv.id, inv.file); });
@@ -102,9 +123,12 @@ void AddCaseCommands(CLI::App& app, Invocation& inv) {
     ExpectVersion(command, inv);
   }
 
-  IdArg(Command(app, "history", "print a case's events", inv,
-                [&inv](auto& e) { return cli::CaseHistory(e, inv.ctx, inv.id); }),
-        inv);
+  auto* history = Command(app, "history", "print a case's events", inv,
+                          [&inv](auto& e) { return cli::CaseHistory(e, inv.ctx, inv.id); });
+  IdArg(history, inv);
+  PointInTime(history, inv);
+  history->add_option("--since", inv.ctx.since, "only the events after version V")
+      ->type_name("V");
 
   auto* archive = Command(app, "archive", "archive a case", inv,
                           [&inv](auto& e) { return cli::ArchiveCase(e, inv.ctx, inv.id); });
@@ -195,6 +219,34 @@ void AddTransferCommands(CLI::App& app, Invocation& inv) {
     const bool to_stdout = inv.file.empty() || inv.file == "-";
     inv.finish = [to_stdout](const cli::Output& output) { return cli::FinishExport(output, to_stdout); };
   });
+}
+
+void AddSyncCommands(CLI::App& app, Invocation& inv) {
+  CLI::App* changes = app.add_subcommand(
+      "changes", "print the database's change feed as NDJSON, one event a line");
+  changes->add_option("--since", inv.since, "the events after change N (default 0)")->type_name("N");
+  changes->add_option("--limit", inv.limit, "at most K events (default 1000)")->type_name("K");
+  changes->callback([&inv] {
+    inv.action = [&inv](casework::Engine& e) { return cli::ListChanges(e, inv.since, inv.limit); };
+    inv.finish = cli::FinishChanges;
+  });
+
+  auto* sync = Command(app, "sync", "carry the changes of the database --from into --to", inv,
+                       [&inv](auto& e) { return cli::SyncDatabases(e, inv.ctx, inv.from, inv.batch); });
+  sync->add_option("--from", inv.from, "the source database (file or postgresql://...)")
+      ->required();
+  sync->add_option("--to", inv.ctx.db_path, "the database to bring up to date (default: --db)");
+  sync->add_option("--batch", inv.batch, "source events per transaction (default 500)")
+      ->type_name("N");
+
+  Command(app, "conflicts", "print the cases a sync left in conflict", inv,
+          [&inv](auto& e) { return cli::ListConflicts(e, inv.ctx); });
+
+  auto* resolve = Command(app, "resolve", "settle a case's conflict", inv,
+                          [&inv](auto& e) { return cli::ResolveConflict(e, inv.ctx, inv.id, inv.take); });
+  IdArg(resolve, inv);
+  resolve->add_option("--take", inv.take, "local, remote, or a JSON file of the members to take")
+      ->required();
 }
 
 void AddVerifyCommand(CLI::App& app, Invocation& inv) {
@@ -301,6 +353,7 @@ int Run(int argc, char** argv) {
   AddWorkspaceCommands(app, inv);
   AddListCommand(app, inv);
   AddTransferCommands(app, inv);
+  AddSyncCommands(app, inv);
   AddVerifyCommand(app, inv);
 
   try {

@@ -109,6 +109,9 @@ WriteOptions Context::Write() const {
 ReadOptions Context::Read() const {
   ReadOptions options;
   options.workspace = workspace;
+  options.as_of = as_of;
+  options.version = version;
+  options.since = since;
   return options;
 }
 

@@ -41,6 +41,10 @@ struct Context {
   std::optional<std::string> workspace;    // --workspace; unset means default
   std::string actor;                       // --actor; empty means "system"
   std::optional<std::int64_t> expected_version;  // --expect-version
+  // get and history: --as-of, --version; history: --since.
+  std::optional<Timestamp> as_of;
+  std::optional<std::int64_t> version;
+  std::int64_t since = 0;
 
   WriteOptions Write() const;
   ReadOptions Read() const;
@@ -138,6 +142,24 @@ Output ExportCases(Engine& engine, const Context& ctx, const std::string& file);
 // Prints export's output: nothing more on success to stdout (the cases are
 // the output), the summary after a file, an error as Finish does.
 int FinishExport(const Output& output, bool to_stdout);
+
+// changes: the events after change `since` as NDJSON on stdout, one event
+// a line with its "case_id" and "workspace"; returns {"changes", "last_change"}.
+Output ListChanges(Engine& engine, std::int64_t since, std::int64_t limit);
+// Prints nothing more on success (stdout holds the changes).
+int FinishChanges(const Output& output);
+
+// sync: pulls the changes of the database `from` into the context's;
+// prints the summary (casework/sync.h) with "from" and "to".
+Output SyncDatabases(Engine& target, const Context& ctx, const std::string& from,
+                     std::int64_t batch);
+// conflicts: {"data": [{case_id, workspace, peer, at, paths, local, remote,
+// remote_events}]}.
+Output ListConflicts(Engine& engine, const Context& ctx);
+// resolve: `take` is local, remote, or a JSON file of case members to take;
+// prints the case.
+Output ResolveConflict(Engine& engine, const Context& ctx, const std::string& id,
+                       const std::string& take);
 
 // How messages name an input: its path, or "stdin" for "-".
 std::string InputName(const std::string& file);

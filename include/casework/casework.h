@@ -13,6 +13,7 @@
 #include "casework/result.h"
 #include "casework/status.h"
 #include "casework/step.h"
+#include "casework/sync.h"
 #include "casework/template.h"
 #include "casework/time.h"
 #include "casework/transfer.h"

@@ -33,6 +33,7 @@
 #include "casework/options.h"
 #include "casework/result.h"
 #include "casework/status.h"
+#include "casework/sync.h"
 #include "casework/template.h"
 #include "casework/transfer.h"
 #include "casework/transition.h"
@@ -80,7 +81,10 @@ class Engine {
   // snapshot; returns how many. kStorageError when the stream fails.
   Result<std::int64_t> Export(std::ostream& ndjson, const ExportOptions& options = {}) const;
 
-  // kNotFound when no case has this id in the workspace.
+  // kNotFound when no case has this id in the workspace. With
+  // options.as_of or options.version, the case as it stood then, rebuilt
+  // from its history (its version and updated_at those of its last event
+  // then); kValidationFailed when both are given or the version is below 1.
   Result<Case> Get(std::string_view id, const ReadOptions& options = {}) const;
 
   // Replaces the whole mutable record (see CaseDraft).
@@ -115,7 +119,8 @@ class Engine {
                           const StepChange& change,
                           const WriteOptions& options = {});
 
-  // The case's events, oldest first.
+  // The case's events, oldest first; with options.since, those after that
+  // version.
   Result<std::vector<Event>> History(std::string_view id,
                                      const ReadOptions& options = {}) const;
 
@@ -175,6 +180,45 @@ class Engine {
   // Reads one consistent snapshot; changes nothing (except that it first
   // indexes, for `q`, cases changed by another program than casework).
   Result<CasePage> List(const ListQuery& query, const ReadOptions& options = {}) const;
+
+  // ---- Change feed and sync (casework/sync.h, docs/SYNC.md) ----
+
+  // The events committed after change `since` (0: from the first), at most
+  // `limit` (1 to 10,000), across every workspace, in commit order. Change
+  // numbers run 1, 2, ... without a gap, and a later call never finds a
+  // number below one it has already seen.
+  Result<std::vector<ChangeEntry>> Changes(std::int64_t since, std::int64_t limit = 1000) const;
+
+  // The database's id, made when it was created (a file copy shares it).
+  Result<std::string> DatabaseId() const;
+
+  // Brings the changes `source` made, or received, since the last pull from
+  // it into this database (casework/sync.h), batch by batch, each batch one
+  // transaction with the progress it records. kValidationFailed when the
+  // source is this engine.
+  Result<SyncSummary> Pull(Engine& source, const SyncOptions& options = {});
+  // The same, the other way: `target` pulls from this engine.
+  Result<SyncSummary> Push(Engine& target, const SyncOptions& options = {});
+
+  // The change set a pull reads, as NDJSON: a header, the templates and
+  // the cases the source's events after change `since` (at most `limit`
+  // of them) touch, each case with its whole history, and a closing line.
+  // Returns the number of events covered.
+  Result<std::int64_t> WriteChanges(std::ostream& out, std::int64_t since,
+                                    std::int64_t limit = 500) const;
+  // Applies a change set in one transaction and records how far this
+  // database got in its source's feed. A malformed, truncated or hostile
+  // set, or one that starts after where this database got, is an error
+  // naming the line, and nothing is applied.
+  Result<SyncSummary> ApplyChanges(std::istream& in, const SyncOptions& options = {});
+
+  // The cases of the workspace left in conflict by a pull, oldest first.
+  Result<std::vector<Conflict>> Conflicts(const ReadOptions& options = {}) const;
+  // Settles the conflict of case `id`: the case takes the chosen state, the
+  // peer's events join its history, and a "conflict_resolved" event records
+  // the choice and what it changed. kNotFound when the case has no conflict.
+  Result<Case> Resolve(std::string_view id, const Resolution& resolution,
+                       const WriteOptions& options = {});
 
   class Impl;
 

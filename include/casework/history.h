@@ -33,6 +33,19 @@ struct Event {
   // Kind-specific details, e.g. "ignored": values offered for a known
   // contact that were not taken because the stored ones were not blank.
   boost::json::object details;
+  // The event's own id (a UUID), the same in every database sync copies
+  // it to, and its place in this database's change feed (1, 2, ... across
+  // every case, in commit order; see docs/SYNC.md).
+  std::string id;
+  std::int64_t change = 0;
+};
+
+// An event of the change feed (Engine::Changes): the event and its case.
+// `event.seq` is the case's version after the event.
+struct ChangeEntry {
+  std::string case_id;
+  std::string workspace;  // slug
+  Event event;
 };
 
 }  // namespace casework

@@ -58,6 +58,15 @@ struct WriteOptions {
 struct ReadOptions {
   // The workspace slug; nullopt means "default".
   std::optional<std::string> workspace;
+
+  // Get and History only: the case as it stood at `as_of` (its events up
+  // to that instant) or at `version` (its first `version` events), rebuilt
+  // from its history. kNotFound when the case did not exist yet.
+  std::optional<Timestamp> as_of;
+  std::optional<std::int64_t> version;
+
+  // History only: the events after version `since`.
+  std::int64_t since = 0;
 };
 
 }  // namespace casework

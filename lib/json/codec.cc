@@ -274,7 +274,8 @@ Case DecodeCase(const json::value& v) {
 }
 
 bool IsEventMember(std::string_view name) {
-  return name == "seq" || name == "at" || name == "actor" || name == "kind" || name == "changes";
+  return name == "seq" || name == "at" || name == "actor" || name == "kind" ||
+         name == "changes" || name == "id" || name == "change";
 }
 
 }  // namespace
@@ -533,6 +534,8 @@ void tag_invoke(json::value_from_tag, json::value& out, const Event& e) {
   o["actor"] = e.actor;
   o["kind"] = e.kind;
   o["changes"] = ToArray(e.changes, sp);
+  if (!e.id.empty()) o["id"] = e.id;
+  if (e.change != 0) o["change"] = e.change;
   for (const auto& detail : e.details)
     if (!IsEventMember(detail.key())) o[detail.key()] = detail.value();
 }
@@ -607,6 +610,8 @@ Event tag_invoke(json::value_to_tag<Event>, const json::value& v) {
   e.actor = r.RequiredString("actor");
   e.kind = r.RequiredString("kind");
   e.changes = r.ArrayOf("changes", DecodeChange);
+  e.id = r.StringOr("id", "");
+  e.change = r.Int("change").value_or(0);
   for (const auto& member : r.object())
     if (!IsEventMember(member.key())) e.details[member.key()] = member.value();
   return e;

@@ -40,6 +40,10 @@ class ObjectReader {
  public:
   // Throws "expected a JSON object" unless `value` is an object.
   ObjectReader(const boost::json::value& value, std::string path);
+  ObjectReader(const boost::json::object& object, std::string path)
+      : object_(object), path_(std::move(path)) {}
+  // The reader keeps a reference: a temporary would dangle.
+  ObjectReader(boost::json::value&& value, std::string path) = delete;
 
   // Throws "unknown field" for the first member (in document order) that
   // is in neither list. Two lists so that a payload kind can add members

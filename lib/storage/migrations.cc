@@ -39,9 +39,19 @@ void CoverFieldTypes(SQLite::Database& db) { db.exec(sql::kSchemaV5); }
 // 6: case counts per workspace, status and archived, for list totals.
 void CountCases(SQLite::Database& db) { db.exec(sql::kSchemaV6); }
 
+// 7: event ids and change numbers, the database's own id, sync state.
+void CreateChangeFeed(SQLite::Database& db) {
+  db.exec(sql::kSchemaV7);
+  SQLite::Statement insert(db, sql::kInsertDatabaseId);
+  Uuid uuid = RandomUuid();
+  insert.bind(1, uuid.data(), static_cast<int>(uuid.size()));
+  insert.exec();
+}
+
 using Migration = void (*)(SQLite::Database&);
 constexpr Migration kMigrations[] = {CreateTables, CreateListIndexes, CreateTemplates,
-                                     CreateSearch, CoverFieldTypes, CountCases};
+                                     CreateSearch, CoverFieldTypes, CountCases,
+                                     CreateChangeFeed};
 
 }  // namespace
 

@@ -88,6 +88,7 @@ struct Restored {
   Timestamp created_at, updated_at;
   std::optional<Timestamp> resolved_at, archived_at;
   std::optional<Uuid> last_transition_id;
+  std::int64_t version = 0;  // the exported case's, 0 when not given
 };
 
 // The workflow state a case starts in.
@@ -111,11 +112,38 @@ struct StoredTemplate {
   std::string definition;
 };
 
-// One event, its changes and details as JSON text.
+// One event, its changes and details as JSON text. `id` is the event's
+// own, kept by every database the event is copied to; `change` is its
+// place in this database's change feed, given by the repository.
 struct StoredEvent {
   std::int64_t seq = 0;
   Timestamp at;
   std::string actor, kind, changes, details;
+  Uuid id{};
+  std::int64_t change = 0;
+};
+
+// An event of the change feed, with the case it belongs to.
+struct FeedEvent {
+  StoredEvent event;
+  Uuid case_id{};
+  std::string workspace;  // slug
+};
+
+// How far this database has applied a peer's change feed: up to `change`,
+// whose event was `event` (a peer whose event there differs is another
+// database with the same id, a file copy: its feed is read again).
+struct SyncPeer {
+  std::int64_t change = 0;
+  std::optional<Uuid> event;
+};
+
+// A case whose local changes met a peer's: the peer's side, as JSON text.
+struct StoredConflict {
+  Uuid case_id{};
+  Uuid peer{};
+  Timestamp at;
+  std::string remote;
 };
 
 // The rows of one list page, and the total they are counted from.
@@ -253,6 +281,24 @@ class Repository {
   // past the case's last is given in the same statement.
   virtual void AppendEvent(const CaseKey& key, const StoredEvent& event) = 0;
   virtual std::vector<StoredEvent> LoadEvents(const CaseKey& key) = 0;  // oldest first
+
+  // ---- Change feed and sync ----
+  // The events whose change number is above `after`, at most `limit`, in
+  // change order.
+  virtual std::vector<FeedEvent> LoadChanges(std::int64_t after, std::int64_t limit) = 0;
+  virtual std::int64_t LastChange() = 0;  // 0 for a database without events
+  virtual std::optional<Uuid> EventIdAtChange(std::int64_t change) = 0;
+  // Made with the database; a file copy shares it.
+  virtual Uuid DatabaseId() = 0;
+  virtual std::optional<SyncPeer> FindSyncPeer(const Uuid& peer) = 0;
+  virtual void SaveSyncPeer(const Uuid& peer, const SyncPeer& progress) = 0;
+  virtual std::optional<StoredConflict> FindConflict(const CaseKey& key) = 0;
+  virtual void SaveConflict(const CaseKey& key, const StoredConflict& conflict) = 0;
+  virtual void DeleteConflict(const CaseKey& key) = 0;
+  virtual std::vector<StoredConflict> ListConflicts(std::int64_t workspace) = 0;
+  // Sets the version (a synced case's is its number of events) and
+  // updated_at; `key.version` must still be current.
+  virtual void SetVersion(const CaseKey& key, std::int64_t version, Timestamp updated_at) = 0;
 
   // ---- Listing ----
   // Brings the full-text index up to date before a search, outside any

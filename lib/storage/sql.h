@@ -301,6 +301,40 @@ INSERT INTO case_counts (workspace_id, status, parent_status, archived, n)
     FROM cases GROUP BY 1, 2, 3, 4;
 )sql";
 
+// Version 7: the change feed and sync (docs/SYNC.md). Every event gets
+// an id, the same in every database it is copied to, and a change number
+// counting the database's events in commit order: one writer at a time,
+// so one past the largest is never taken twice nor skipped. Existing
+// events are numbered in the order they happened. The database gets an id
+// of its own, the peers it pulled from how far it got, and a case whose
+// changes met a peer's the peer's side, kept until resolved.
+inline constexpr char kSchemaV7[] = R"sql(
+ALTER TABLE case_events ADD COLUMN change_seq INTEGER;
+ALTER TABLE case_events ADD COLUMN uuid BLOB;
+UPDATE case_events SET change_seq = numbered.n, uuid = randomblob(16)
+  FROM (SELECT case_id, seq, row_number() OVER (ORDER BY at, case_id, seq) AS n
+          FROM case_events) AS numbered
+ WHERE case_events.case_id = numbered.case_id AND case_events.seq = numbered.seq;
+CREATE UNIQUE INDEX case_events_by_change ON case_events (change_seq);
+CREATE TABLE casework_database (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  uuid BLOB NOT NULL
+);
+CREATE TABLE sync_peers (
+  peer BLOB PRIMARY KEY,
+  change_seq INTEGER NOT NULL,
+  event BLOB
+) WITHOUT ROWID;
+CREATE TABLE sync_conflicts (
+  case_id INTEGER PRIMARY KEY REFERENCES cases(id) ON DELETE CASCADE,
+  peer BLOB NOT NULL,
+  at INTEGER NOT NULL,
+  remote TEXT NOT NULL
+);
+)sql";
+inline constexpr char kInsertDatabaseId[] = "INSERT INTO casework_database (id, uuid) VALUES (1, ?1)";
+
+
 // verify: each (workspace, status, archived) whose kept count is not the
 // number of its cases: workspace row, status, parent status, archived, the
 // count kept (0 when absent), the cases counted.
@@ -494,16 +528,52 @@ inline constexpr char kSelectCaseWorkflow[] =
 
 // ---- History ----
 
+// An event takes the database's next change number, one past its largest:
+// the writer holds the write lock, so numbers follow commits.
 inline constexpr char kInsertEvent[] =
-    "INSERT INTO case_events (case_id, at, actor, kind, changes, details, seq) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+    "INSERT INTO case_events (case_id, at, actor, kind, changes, details, uuid, seq, change_seq) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, (SELECT COALESCE(MAX(change_seq), 0) + 1 FROM case_events))";
 // The case's next event: seq one past its last.
 inline constexpr char kAppendEvent[] =
-    "INSERT INTO case_events (case_id, at, actor, kind, changes, details, seq) "
-    "SELECT ?1, ?2, ?3, ?4, ?5, ?6, COALESCE(MAX(seq), 0) + 1 FROM case_events WHERE case_id = ?1";
+    "INSERT INTO case_events (case_id, at, actor, kind, changes, details, uuid, seq, change_seq) "
+    "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, COALESCE(MAX(seq), 0) + 1, "
+    "(SELECT COALESCE(MAX(change_seq), 0) + 1 FROM case_events) FROM case_events WHERE case_id = ?1";
 inline constexpr char kSelectEvents[] =
-    "SELECT seq, at, actor, kind, changes, details FROM case_events "
+    "SELECT seq, at, actor, kind, changes, details, uuid, change_seq FROM case_events "
     "WHERE case_id = ?1 ORDER BY seq";
+
+// ---- Change feed and sync ----
+
+// The events after change ?1, at most ?2, with their case and workspace.
+// CROSS JOIN keeps case_events first: the feed is read along its index.
+inline constexpr char kSelectChanges[] =
+    "SELECT e.seq, e.at, e.actor, e.kind, e.changes, e.details, e.uuid, e.change_seq, "
+    "c.uuid, w.slug FROM case_events e "
+    "CROSS JOIN cases c ON c.id = e.case_id CROSS JOIN workspaces w ON w.id = c.workspace_id "
+    "WHERE e.change_seq > ?1 ORDER BY e.change_seq LIMIT ?2";
+inline constexpr char kSelectLastChange[] = "SELECT COALESCE(MAX(change_seq), 0) FROM case_events";
+inline constexpr char kSelectEventIdAtChange[] =
+    "SELECT uuid FROM case_events WHERE change_seq = ?1";
+inline constexpr char kSelectDatabaseId[] = "SELECT uuid FROM casework_database WHERE id = 1";
+inline constexpr char kSelectSyncPeer[] =
+    "SELECT change_seq, event FROM sync_peers WHERE peer = ?1";
+inline constexpr char kUpsertSyncPeer[] =
+    "INSERT INTO sync_peers (peer, change_seq, event) VALUES (?1, ?2, ?3) "
+    "ON CONFLICT (peer) DO UPDATE SET change_seq = excluded.change_seq, event = excluded.event";
+inline constexpr char kSelectConflict[] =
+    "SELECT peer, at, remote FROM sync_conflicts WHERE case_id = ?1";
+inline constexpr char kUpsertConflict[] =
+    "INSERT INTO sync_conflicts (case_id, peer, at, remote) VALUES (?1, ?2, ?3, ?4) "
+    "ON CONFLICT (case_id) DO UPDATE SET peer = excluded.peer, at = excluded.at, "
+    "remote = excluded.remote";
+inline constexpr char kDeleteConflict[] = "DELETE FROM sync_conflicts WHERE case_id = ?1";
+// A workspace's conflicts, oldest first: case uuid, peer, at, remote.
+inline constexpr char kSelectConflicts[] =
+    "SELECT c.uuid, k.peer, k.at, k.remote FROM sync_conflicts k "
+    "JOIN cases c ON c.id = k.case_id WHERE c.workspace_id = ?1 ORDER BY k.at, c.uuid";
+// A synced case takes its number of events as version.
+inline constexpr char kSetCaseVersion[] =
+    "UPDATE cases SET version = ?3, updated_at = ?4 WHERE id = ?1 AND version = ?2";
 
 // ---- Verify ----
 

@@ -258,21 +258,28 @@ std::optional<std::string> SqliteRepository::CaseTemplateDefinition(const CaseKe
 
 namespace {
 
-// kInsertEvent and kAppendEvent take the same ?1 - ?6.
+// kInsertEvent and kAppendEvent take the same ?1 - ?7.
 Stmt& BindEvent(Stmt& insert, const CaseKey& key, const StoredEvent& e) {
   return insert.Bind(1, key.row)
       .Bind(2, MillisOf(e.at))
       .Bind(3, e.actor)
       .Bind(4, e.kind)
       .Bind(5, e.changes)
-      .Bind(6, e.details);
+      .Bind(6, e.details)
+      .Bind(7, e.id);
+}
+
+// Columns 0-7 of kSelectEvents and kSelectChanges.
+StoredEvent EventAt(const Stmt& q) {
+  return {q.Int(0),  TimeFromMillis(q.Int(1)), q.Text(2), q.Text(3), q.Text(4),
+          q.Text(5), q.UuidAt(6),              q.Int(7)};
 }
 
 }  // namespace
 
 void SqliteRepository::InsertEvent(const CaseKey& key, const StoredEvent& e) {
   auto insert = db_->Use(sql::kInsertEvent);
-  BindEvent(insert, key, e).Bind(7, e.seq).Run();
+  BindEvent(insert, key, e).Bind(8, e.seq).Run();
 }
 
 void SqliteRepository::AppendEvent(const CaseKey& key, const StoredEvent& e) {
@@ -284,9 +291,85 @@ std::vector<StoredEvent> SqliteRepository::LoadEvents(const CaseKey& key) {
   std::vector<StoredEvent> events;
   auto q = db_->Use(sql::kSelectEvents);
   q.Bind(1, key.row);
-  while (q.Step())
-    events.push_back({q.Int(0), TimeFromMillis(q.Int(1)), q.Text(2), q.Text(3), q.Text(4), q.Text(5)});
+  while (q.Step()) events.push_back(EventAt(q));
   return events;
+}
+
+// ---- Change feed and sync ----
+
+std::vector<FeedEvent> SqliteRepository::LoadChanges(std::int64_t after, std::int64_t limit) {
+  std::vector<FeedEvent> changes;
+  auto q = db_->Use(sql::kSelectChanges);
+  q.Bind(1, after).Bind(2, limit);
+  while (q.Step()) changes.push_back({EventAt(q), q.UuidAt(8), q.Text(9)});
+  return changes;
+}
+
+std::int64_t SqliteRepository::LastChange() {
+  auto q = db_->Use(sql::kSelectLastChange);
+  q.Step();
+  return q.Int(0);
+}
+
+std::optional<Uuid> SqliteRepository::EventIdAtChange(std::int64_t change) {
+  auto q = db_->Use(sql::kSelectEventIdAtChange);
+  q.Bind(1, change);
+  if (!q.Step()) return std::nullopt;
+  return q.UuidAt(0);
+}
+
+Uuid SqliteRepository::DatabaseId() {
+  auto q = db_->Use(sql::kSelectDatabaseId);
+  if (!q.Step()) throw Error(Status::StorageError("the database has no id (casework_database)"));
+  return q.UuidAt(0);
+}
+
+std::optional<SyncPeer> SqliteRepository::FindSyncPeer(const Uuid& peer) {
+  auto q = db_->Use(sql::kSelectSyncPeer);
+  q.Bind(1, peer);
+  if (!q.Step()) return std::nullopt;
+  return SyncPeer{q.Int(0), q.OptionalUuid(1)};
+}
+
+void SqliteRepository::SaveSyncPeer(const Uuid& peer, const SyncPeer& progress) {
+  auto upsert = db_->Use(sql::kUpsertSyncPeer);
+  upsert.Bind(1, peer).Bind(2, progress.change).Bind(3, progress.event).Run();
+}
+
+std::optional<StoredConflict> SqliteRepository::FindConflict(const CaseKey& key) {
+  auto q = db_->Use(sql::kSelectConflict);
+  q.Bind(1, key.row);
+  if (!q.Step()) return std::nullopt;
+  return StoredConflict{{}, q.UuidAt(0), TimeFromMillis(q.Int(1)), q.Text(2)};
+}
+
+void SqliteRepository::SaveConflict(const CaseKey& key, const StoredConflict& conflict) {
+  auto upsert = db_->Use(sql::kUpsertConflict);
+  upsert.Bind(1, key.row)
+      .Bind(2, conflict.peer)
+      .Bind(3, MillisOf(conflict.at))
+      .Bind(4, conflict.remote)
+      .Run();
+}
+
+void SqliteRepository::DeleteConflict(const CaseKey& key) {
+  db_->Use(sql::kDeleteConflict).Bind(1, key.row).Run();
+}
+
+std::vector<StoredConflict> SqliteRepository::ListConflicts(std::int64_t workspace) {
+  std::vector<StoredConflict> conflicts;
+  auto q = db_->Use(sql::kSelectConflicts);
+  q.Bind(1, workspace);
+  while (q.Step())
+    conflicts.push_back({q.UuidAt(0), q.UuidAt(1), TimeFromMillis(q.Int(2)), q.Text(3)});
+  return conflicts;
+}
+
+void SqliteRepository::SetVersion(const CaseKey& key, std::int64_t version, Timestamp updated_at) {
+  auto update = db_->Use(sql::kSetCaseVersion);
+  ExpectOneRow(update.Bind(1, key.row).Bind(2, key.version).Bind(3, version)
+                   .Bind(4, MillisOf(updated_at)).Run(),
+               key);
 }
 
 // ---- Listing ----

@@ -75,6 +75,18 @@ class SqliteRepository final : public Repository {
   void AppendEvent(const CaseKey& key, const StoredEvent& event) override;
   std::vector<StoredEvent> LoadEvents(const CaseKey& key) override;
 
+  std::vector<FeedEvent> LoadChanges(std::int64_t after, std::int64_t limit) override;
+  std::int64_t LastChange() override;
+  std::optional<Uuid> EventIdAtChange(std::int64_t change) override;
+  Uuid DatabaseId() override;
+  std::optional<SyncPeer> FindSyncPeer(const Uuid& peer) override;
+  void SaveSyncPeer(const Uuid& peer, const SyncPeer& progress) override;
+  std::optional<StoredConflict> FindConflict(const CaseKey& key) override;
+  void SaveConflict(const CaseKey& key, const StoredConflict& conflict) override;
+  void DeleteConflict(const CaseKey& key) override;
+  std::vector<StoredConflict> ListConflicts(std::int64_t workspace) override;
+  void SetVersion(const CaseKey& key, std::int64_t version, Timestamp updated_at) override;
+
   void PrepareSearch() override;
   void FlushSearchIndex() override;
   ListRows List(const listing::ListFilter& filter, std::int64_t workspace) override;

@@ -15,10 +15,16 @@ void CreateTables(Connection& db) {
   db.Run(schema::kInsertDefaultWorkspace, Params().Add(UuidToString(RandomUuid())));
 }
 
+// Event ids and change numbers, the database's own id, sync state.
+void CreateChangeFeed(Connection& db) {
+  db.Exec(schema::kSchemaV2);
+  db.Run(schema::kInsertDatabaseId, Params().Add(UuidToString(RandomUuid())));
+}
+
 using Step = void (*)(Connection&);
 // Step i brings the schema from version i to i + 1. Released steps never
 // change: a database migrated by one release must match a new one.
-constexpr Step kSteps[kSchemaVersion] = {CreateTables};
+constexpr Step kSteps[kSchemaVersion] = {CreateTables, CreateChangeFeed};
 
 }  // namespace
 

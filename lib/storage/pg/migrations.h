@@ -8,7 +8,7 @@ namespace casework::storage::pg {
 class Connection;
 
 // The schema version this build writes.
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 // Applies every migration the database lacks, each in one transaction with
 // the version it records, under a lock that makes processes opening one

@@ -135,6 +135,7 @@ void PostgresRepository::Begin(Access access) {
   renamed_contacts_.clear();
   inserted_cases_ = 0;
   next_statistics_check_ = kFirstStatisticsCheck;
+  holds_change_lock_ = false;
   db_->Exec(access == Access::kWrite ? sql::kBeginWrite : sql::kBeginRead);
   in_transaction_ = true;
 }
@@ -341,7 +342,7 @@ std::optional<std::string> PostgresRepository::CaseTemplateDefinition(const Case
 
 namespace {
 
-// kInsertEvent and kAppendEvent take the same $1 - $7.
+// kInsertEvent and kAppendEvent take the same $1 - $8.
 Params EventParams(const CaseKey& key, const StoredEvent& event) {
   return Params()
       .Add(key.workspace)
@@ -350,29 +351,132 @@ Params EventParams(const CaseKey& key, const StoredEvent& event) {
       .Add(event.actor)
       .Add(event.kind)
       .Add(event.changes)
-      .Add(event.details);
+      .Add(event.details)
+      .Add(UuidToString(event.id));
+}
+
+// Columns 0-7 of kSelectEvents and kSelectChanges.
+StoredEvent EventAt(const RowView& row) {
+  return {row.Int(0),  TimeFromMillis(row.Int(1)), row.Text(2), row.Text(3), row.Text(4),
+          row.Text(5), row.UuidAt(6),              row.Int(7)};
 }
 
 }  // namespace
 
+void PostgresRepository::WriteEvent(const char* statement, const Params& params) {
+  if (holds_change_lock_) {
+    db_->Run(statement, params);
+    return;
+  }
+  // The lock and the event in one round trip: the INSERT, a statement of
+  // its own, reads max(change_seq) after the lock is granted.
+  Params none;
+  const Statement both[] = {{sql::kLockChanges, none}, {statement, params}};
+  db_->RunPipelined(both);
+  holds_change_lock_ = true;
+}
+
 void PostgresRepository::InsertEvent(const CaseKey& key, const StoredEvent& event) {
-  db_->Run(sql::kInsertEvent, EventParams(key, event).Add(event.seq));
+  WriteEvent(sql::kInsertEvent, EventParams(key, event).Add(event.seq));
 }
 
 void PostgresRepository::AppendEvent(const CaseKey& key, const StoredEvent& event) {
-  db_->Run(sql::kAppendEvent, EventParams(key, event));
+  WriteEvent(sql::kAppendEvent, EventParams(key, event));
 }
 
 std::vector<StoredEvent> PostgresRepository::LoadEvents(const CaseKey& key) {
   Rows rows = db_->Run(sql::kSelectEvents, Params().Add(key.workspace).Add(key.row));
   std::vector<StoredEvent> events;
   events.reserve(static_cast<std::size_t>(rows.size()));
+  for (int i = 0; i < rows.size(); ++i) events.push_back(EventAt(RowView(rows, i)));
+  return events;
+}
+
+// ---- Change feed and sync ----
+
+std::vector<FeedEvent> PostgresRepository::LoadChanges(std::int64_t after, std::int64_t limit) {
+  Rows rows = db_->Run(sql::kSelectChanges, Params().Add(after).Add(limit));
+  std::vector<FeedEvent> changes;
+  changes.reserve(static_cast<std::size_t>(rows.size()));
   for (int i = 0; i < rows.size(); ++i) {
     RowView row(rows, i);
-    events.push_back({row.Int(0), TimeFromMillis(row.Int(1)), row.Text(2), row.Text(3), row.Text(4),
-                      row.Text(5)});
+    changes.push_back({EventAt(row), row.UuidAt(8), row.Text(9)});
   }
-  return events;
+  return changes;
+}
+
+std::int64_t PostgresRepository::LastChange() {
+  return db_->Run(sql::kSelectLastChange).Int(0, 0);
+}
+
+std::optional<Uuid> PostgresRepository::EventIdAtChange(std::int64_t change) {
+  Rows rows = db_->Run(sql::kSelectEventIdAtChange, Params().Add(change));
+  if (rows.size() == 0) return std::nullopt;
+  return RowView(rows, 0).UuidAt(0);
+}
+
+Uuid PostgresRepository::DatabaseId() {
+  Rows rows = db_->Run(sql::kSelectDatabaseId);
+  if (rows.size() == 0)
+    throw Error(Status::StorageError("the database has no id (casework_database)"));
+  return RowView(rows, 0).UuidAt(0);
+}
+
+std::optional<SyncPeer> PostgresRepository::FindSyncPeer(const Uuid& peer) {
+  Rows rows = db_->Run(sql::kSelectSyncPeer, Params().Add(UuidToString(peer)));
+  if (rows.size() == 0) return std::nullopt;
+  RowView row(rows, 0);
+  SyncPeer progress{row.Int(0), std::nullopt};
+  if (!row.IsNull(1)) progress.event = row.UuidAt(1);
+  return progress;
+}
+
+void PostgresRepository::SaveSyncPeer(const Uuid& peer, const SyncPeer& progress) {
+  std::optional<std::string> event;
+  if (progress.event) event = UuidToString(*progress.event);
+  db_->Run(sql::kUpsertSyncPeer, Params().Add(UuidToString(peer)).Add(progress.change).Add(event));
+}
+
+std::optional<StoredConflict> PostgresRepository::FindConflict(const CaseKey& key) {
+  Rows rows = db_->Run(sql::kSelectConflict, Params().Add(key.workspace).Add(key.row));
+  if (rows.size() == 0) return std::nullopt;
+  RowView row(rows, 0);
+  return StoredConflict{{}, row.UuidAt(0), TimeFromMillis(row.Int(1)), row.Text(2)};
+}
+
+void PostgresRepository::SaveConflict(const CaseKey& key, const StoredConflict& conflict) {
+  db_->Run(sql::kUpsertConflict, Params()
+                                     .Add(key.workspace)
+                                     .Add(key.row)
+                                     .Add(UuidToString(conflict.peer))
+                                     .Add(MillisOf(conflict.at))
+                                     .Add(conflict.remote));
+}
+
+void PostgresRepository::DeleteConflict(const CaseKey& key) {
+  db_->Run(sql::kDeleteConflict, Params().Add(key.workspace).Add(key.row));
+}
+
+std::vector<StoredConflict> PostgresRepository::ListConflicts(std::int64_t workspace) {
+  Rows rows = db_->Run(sql::kSelectConflicts, Params().Add(workspace));
+  std::vector<StoredConflict> conflicts;
+  for (int i = 0; i < rows.size(); ++i) {
+    RowView row(rows, i);
+    conflicts.push_back(
+        {row.UuidAt(0), row.UuidAt(1), TimeFromMillis(row.Int(2)), row.Text(3)});
+  }
+  return conflicts;
+}
+
+void PostgresRepository::SetVersion(const CaseKey& key, std::int64_t version,
+                                    Timestamp updated_at) {
+  Rows updated = db_->Run(sql::kSetCaseVersion, Params()
+                                                    .Add(key.workspace)
+                                                    .Add(key.row)
+                                                    .Add(key.version)
+                                                    .Add(version)
+                                                    .Add(MillisOf(updated_at)));
+  ExpectOneRow(updated.changed(), key);
 }
 
 // ---- Statistics ----

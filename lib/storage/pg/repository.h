@@ -99,6 +99,18 @@ class PostgresRepository final : public Repository {
   void AppendEvent(const CaseKey& key, const StoredEvent& event) override;
   std::vector<StoredEvent> LoadEvents(const CaseKey& key) override;
 
+  std::vector<FeedEvent> LoadChanges(std::int64_t after, std::int64_t limit) override;
+  std::int64_t LastChange() override;
+  std::optional<Uuid> EventIdAtChange(std::int64_t change) override;
+  Uuid DatabaseId() override;
+  std::optional<SyncPeer> FindSyncPeer(const Uuid& peer) override;
+  void SaveSyncPeer(const Uuid& peer, const SyncPeer& progress) override;
+  std::optional<StoredConflict> FindConflict(const CaseKey& key) override;
+  void SaveConflict(const CaseKey& key, const StoredConflict& conflict) override;
+  void DeleteConflict(const CaseKey& key) override;
+  std::vector<StoredConflict> ListConflicts(std::int64_t workspace) override;
+  void SetVersion(const CaseKey& key, std::int64_t version, Timestamp updated_at) override;
+
   void FlushSearchIndex() override;
   ListRows List(const listing::ListFilter& filter, std::int64_t workspace) override;
 
@@ -117,6 +129,9 @@ class PostgresRepository final : public Repository {
   // statistics up to date when they describe fewer cases than it has
   // inserted (repository.cc).
   void NoteInsertedCase();
+  // Runs an event INSERT, taking the change lock first when this
+  // transaction does not hold it yet.
+  void WriteEvent(const char* statement, const Params& params);
 
   std::unique_ptr<Connection> db_;
   bool in_transaction_ = false;  // from Begin until Commit or Rollback
@@ -127,6 +142,9 @@ class PostgresRepository final : public Repository {
   // at the statistics.
   std::int64_t inserted_cases_ = 0;
   std::int64_t next_statistics_check_ = 0;
+  // Whether this transaction holds the lock under which events take their
+  // change numbers (sql::kLockChanges).
+  bool holds_change_lock_ = false;
 };
 
 }  // namespace casework::storage::pg

@@ -297,6 +297,42 @@ CREATE TRIGGER case_counts_moved
   EXECUTE FUNCTION casework_case_counts();
 )sql";
 
+// Version 2: the change feed and sync, as SQLite's schema 7. Change
+// numbers are given under an advisory lock that a writer takes with its
+// first event and keeps to its commit (storage/pg/repository.cc), so that
+// they follow commit order: a reader that has seen change N never later
+// finds a smaller number committed.
+inline constexpr char kSchemaV2[] = R"sql(
+ALTER TABLE case_events ADD COLUMN change_seq bigint, ADD COLUMN uuid uuid;
+UPDATE case_events e SET change_seq = numbered.n, uuid = gen_random_uuid()
+  FROM (SELECT workspace_id, case_id, seq,
+               row_number() OVER (ORDER BY at, workspace_id, case_id, seq) AS n
+          FROM case_events) AS numbered
+ WHERE e.workspace_id = numbered.workspace_id AND e.case_id = numbered.case_id
+   AND e.seq = numbered.seq;
+CREATE UNIQUE INDEX case_events_by_change ON case_events (change_seq);
+CREATE TABLE casework_database (
+  id integer PRIMARY KEY CHECK (id = 1),
+  uuid uuid NOT NULL
+);
+CREATE TABLE sync_peers (
+  peer uuid PRIMARY KEY,
+  change_seq bigint NOT NULL,
+  event uuid
+);
+CREATE TABLE sync_conflicts (
+  workspace_id bigint NOT NULL,
+  case_id bigint NOT NULL,
+  peer uuid NOT NULL,
+  at bigint NOT NULL,
+  remote text NOT NULL,
+  PRIMARY KEY (workspace_id, case_id),
+  FOREIGN KEY (workspace_id, case_id) REFERENCES cases (workspace_id, id) ON DELETE CASCADE
+);
+)sql";
+inline constexpr char kInsertDatabaseId[] =
+    "INSERT INTO casework_database (id, uuid) VALUES (1, $1::uuid)";
+
 // The workspace every database has, with a uuid the engine makes.
 inline constexpr char kInsertDefaultWorkspace[] =
     "INSERT INTO workspaces (uuid, slug, name, created_at) VALUES ($1::uuid, 'default', 'Default', "

@@ -282,18 +282,58 @@ inline constexpr char kSelectCaseTemplateDefinition[] =
 
 // ---- History ----
 
+// Held from a transaction's first event to its end: change numbers are
+// then given one writer at a time, each one past the largest committed
+// (schema.h, version 2). The key is another constant of casework's.
+inline constexpr char kLockChanges[] = "SELECT pg_advisory_xact_lock(25464)";
 inline constexpr char kInsertEvent[] =
-    "INSERT INTO case_events (workspace_id, case_id, at, actor, kind, changes, details, seq) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+    "INSERT INTO case_events (workspace_id, case_id, at, actor, kind, changes, details, uuid, "
+    "seq, change_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::uuid, $9, "
+    "(SELECT coalesce(max(change_seq), 0) + 1 FROM case_events))";
 // The case's next event: seq one past its last. The writer holds the
 // case's row lock, so two cannot take the same number.
 inline constexpr char kAppendEvent[] =
-    "INSERT INTO case_events (workspace_id, case_id, at, actor, kind, changes, details, seq) "
-    "SELECT $1, $2, $3, $4, $5, $6, $7, coalesce(max(seq), 0) + 1 FROM case_events "
+    "INSERT INTO case_events (workspace_id, case_id, at, actor, kind, changes, details, uuid, "
+    "seq, change_seq) SELECT $1, $2, $3, $4, $5, $6, $7, $8::uuid, coalesce(max(seq), 0) + 1, "
+    "(SELECT coalesce(max(change_seq), 0) + 1 FROM case_events) FROM case_events "
     "WHERE workspace_id = $1 AND case_id = $2";
 inline constexpr char kSelectEvents[] =
-    "SELECT seq, at, actor, kind, changes, details FROM case_events "
+    "SELECT seq, at, actor, kind, changes, details, uuid, change_seq FROM case_events "
     "WHERE workspace_id = $1 AND case_id = $2 ORDER BY seq";
+
+// ---- Change feed and sync ----
+
+inline constexpr char kSelectChanges[] =
+    "SELECT e.seq, e.at, e.actor, e.kind, e.changes, e.details, e.uuid, e.change_seq, "
+    "c.uuid, w.slug FROM case_events e "
+    "JOIN cases c ON c.workspace_id = e.workspace_id AND c.id = e.case_id "
+    "JOIN workspaces w ON w.id = e.workspace_id "
+    "WHERE e.change_seq > $1 ORDER BY e.change_seq LIMIT $2";
+inline constexpr char kSelectLastChange[] =
+    "SELECT coalesce(max(change_seq), 0) FROM case_events";
+inline constexpr char kSelectEventIdAtChange[] =
+    "SELECT uuid FROM case_events WHERE change_seq = $1";
+inline constexpr char kSelectDatabaseId[] = "SELECT uuid FROM casework_database WHERE id = 1";
+inline constexpr char kSelectSyncPeer[] =
+    "SELECT change_seq, event FROM sync_peers WHERE peer = $1::uuid";
+inline constexpr char kUpsertSyncPeer[] =
+    "INSERT INTO sync_peers (peer, change_seq, event) VALUES ($1::uuid, $2, $3::uuid) "
+    "ON CONFLICT (peer) DO UPDATE SET change_seq = excluded.change_seq, event = excluded.event";
+inline constexpr char kSelectConflict[] =
+    "SELECT peer, at, remote FROM sync_conflicts WHERE workspace_id = $1 AND case_id = $2";
+inline constexpr char kUpsertConflict[] =
+    "INSERT INTO sync_conflicts (workspace_id, case_id, peer, at, remote) "
+    "VALUES ($1, $2, $3::uuid, $4, $5) ON CONFLICT (workspace_id, case_id) DO UPDATE "
+    "SET peer = excluded.peer, at = excluded.at, remote = excluded.remote";
+inline constexpr char kDeleteConflict[] =
+    "DELETE FROM sync_conflicts WHERE workspace_id = $1 AND case_id = $2";
+inline constexpr char kSelectConflicts[] =
+    "SELECT c.uuid, k.peer, k.at, k.remote FROM sync_conflicts k "
+    "JOIN cases c ON c.workspace_id = k.workspace_id AND c.id = k.case_id "
+    "WHERE k.workspace_id = $1 ORDER BY k.at, c.uuid";
+inline constexpr char kSetCaseVersion[] =
+    "UPDATE cases SET version = $4, updated_at = $5 "
+    "WHERE workspace_id = $1 AND id = $2 AND version = $3";
 
 // ---- Verify ----
 
