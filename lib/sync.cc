@@ -208,16 +208,25 @@ bool Meet(std::string_view a, std::string_view b) {
   return a == b || within(a, b) || within(b, a);
 }
 
-std::vector<std::string> MeetingPaths(const std::set<std::string>& local,
-                                      const std::set<std::string>& remote) {
-  std::vector<std::string> met;
+// The member of the case shape a change path is in: "data.<key>" is in
+// "schema", "steps.<id>" in "steps".
+std::string MemberOf(std::string_view path) {
+  if (StartsWith(path, "data.")) return "schema";
+  if (StartsWith(path, "steps.")) return "steps";
+  return std::string(path);
+}
+
+// The members where changes of both sides meet.
+std::vector<std::string> MeetingMembers(const std::set<std::string>& local,
+                                        const std::set<std::string>& remote) {
+  std::set<std::string> met;
   for (const std::string& r : remote)
     for (const std::string& l : local)
       if (Meet(l, r)) {
-        met.push_back(r);
-        break;
+        met.insert(MemberOf(l));
+        met.insert(MemberOf(r));
       }
-  return met;
+  return {met.begin(), met.end()};
 }
 
 json::value* ElementWith(json::value* array, std::string_view name, std::string_view id) {
@@ -477,7 +486,7 @@ void Engine::Impl::ApplyRemoteCase(WriteContext& ctx, SyncBatch& batch, const js
     return;
   }
   std::set<std::string> mine = PathsOf(d.local_only), theirs = PathsOf(d.remote_only);
-  std::vector<std::string> met = MeetingPaths(mine, theirs);
+  std::vector<std::string> met = MeetingMembers(mine, theirs);
   if (!met.empty() || conflict) {
     if (conflict && met.empty()) met = ReadRemoteSide(*conflict).paths;
     repo_->SaveConflict(*key, {id, batch.source, ctx.now, RemoteSideText(remote, d.remote_only, met)});
@@ -640,7 +649,19 @@ Case Engine::Impl::Resolve(std::string_view id, const Resolution& resolution,
   resolved.actor = ActorName(options.actor);
   resolved.kind = "conflict_resolved";
   resolved.id = UuidToString(target.ctx.ids.Next(target.ctx.now));
+  // Every member where the sides met is written whole, even where the
+  // history here already ends on the chosen value: another database holds
+  // the same events in another order, and replays it to the same state
+  // only if this event settles those members.
   if (!replayed.error) resolved.changes = DiffSnapshots(replayed.state, chosen);
+  static const json::value kNull;
+  for (const std::string& member : side.paths) {
+    auto recorded = [&](const Change& c) { return c.path == member; };
+    if (std::any_of(resolved.changes.begin(), resolved.changes.end(), recorded)) continue;
+    const json::value* was = replayed.state.if_contains(member);
+    const json::value* now = chosen.if_contains(member);
+    resolved.changes.push_back({member, was ? *was : kNull, now ? *now : kNull});
+  }
   json::array paths;
   for (const std::string& p : side.paths) paths.emplace_back(p);
   resolved.details = {{"took", took},

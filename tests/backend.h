@@ -59,6 +59,9 @@ class TestDatabase {
     }
     pg_ = std::make_unique<pgtest::FreshDatabase>(PgTemplate::Name());
     path_ = pg_->uri();
+    // A copy of the template would share its id: a database made anew has
+    // its own.
+    pgtest::Connect(path_)->RunDynamic("UPDATE casework_database SET uuid = gen_random_uuid()");
   }
   const std::string& path() const { return path_; }
 
