@@ -1,5 +1,5 @@
 // The workflow commands of the command-line program: transition, check,
-// eval and template.
+// eval and template; and the change feed, point-in-time reads and sync.
 #include "cli_harness.h"
 
 namespace casework::testing {
@@ -146,6 +146,82 @@ TEST_CASE("an invalid template is exit 5 naming the item") {
   CheckError(r, kInvalid, "validation_failed");
   CHECK(Str(r.Error().at("field")) == "initial_status");
   CheckError(cli.Run({"template", "get", kUuid}), kNotFound, "not_found");
+}
+
+// ------------------------------------------------ changes, as-of, sync
+
+std::vector<json::object> NdjsonLines(const std::string& text) {
+  std::vector<json::object> lines;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    lines.push_back(Parse(text.substr(start, end - start)).as_object());
+    start = end + 1;
+  }
+  return lines;
+}
+
+TEST_CASE("changes prints the feed as NDJSON, one event a line, from --since") {
+  Cli cli;
+  std::string id = Id(cli.Create());
+  cli.Run({"update-data", id, Example("update-data.json")}).Json();
+  Outcome all = cli.Run({"changes"});
+  REQUIRE(all.exit_code == 0);
+  auto lines = NdjsonLines(all.out);
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0].at("change") == json::value(1));
+  CHECK(Str(lines[0].at("case_id")) == id);
+  CHECK(Str(lines[0].at("workspace")) == "default");
+  CHECK(Str(lines[1].at("kind")) == "data_updated");
+  auto later = NdjsonLines(cli.Run({"changes", "--since", "1", "--limit", "5"}).out);
+  REQUIRE(later.size() == 1);
+  CHECK(later[0].at("change") == json::value(2));
+  CheckError(cli.Run({"changes", "--limit", "0"}), kInvalid, "validation_failed");
+}
+
+TEST_CASE("get --version and --as-of print the case as it stood then; history --since") {
+  Cli cli;
+  json::object created = cli.Create();
+  std::string id = Id(created);
+  cli.Run({"patch", id, "-"}, R"({"title": "Renamed"})").Json();
+  CHECK(Str(cli.Run({"get", id, "--version", "1"}).Json().at("title")) == Str(created.at("title")));
+  CHECK(Str(cli.Run({"get", id, "--as-of", Str(created.at("created_at"))}).Json().at("title")) ==
+        Str(created.at("title")));
+  CHECK(Str(cli.Run({"get", id}).Json().at("title")) == "Renamed");
+  CheckError(cli.Run({"get", id, "--as-of", "2000-01-01T00:00:00Z"}), kNotFound, "not_found");
+  CHECK(cli.Run({"get", id, "--as-of", "yesterday"}).exit_code == kUsage);
+  auto since = cli.Run({"history", id, "--since", "1"}).Json().at("events").as_array();
+  REQUIRE(since.size() == 1);
+  CHECK(Str(since[0].at("kind")) == "patched");
+}
+
+TEST_CASE("sync carries one database's changes into another; conflicts and resolve settle a clash") {
+  Cli a, b;
+  std::string id = Id(a.Create());
+  json::object first = b.Run({"sync", "--from", a.db()}).Json();
+  CHECK(first.at("created") == json::value(1));
+  CHECK(b.Run({"sync", "--from", a.db()}).Json().at("changes") == json::value(0));
+  a.Run({"patch", id, "-"}, R"({"title": "A"})").Json();
+  b.Run({"patch", id, "-"}, R"({"title": "B"})").Json();
+  CHECK(b.Run({"sync", "--from", a.db()}).Json().at("conflicts") == json::value(1));
+  auto conflicts = b.Run({"conflicts"}).Json().at("data").as_array();
+  REQUIRE(conflicts.size() == 1);
+  CHECK(Str(conflicts[0].at("case_id")) == id);
+  CHECK(Str(conflicts[0].at("remote").at("title")) == "A");
+  std::string given = b.Write("given.json", R"({"title": "A and B"})");
+  CHECK(Str(b.Run({"resolve", id, "--take", given}).Json().at("title")) == "A and B");
+  CHECK(b.Run({"conflicts"}).Json().at("data").as_array().empty());
+  CheckError(b.Run({"resolve", id, "--take", "local"}), kNotFound, "not_found");
+  a.Run({"sync", "--from", b.db()}).Json();
+  CHECK(Str(a.Run({"get", id}).Json().at("title")) == "A and B");
+}
+
+TEST_CASE("sync from a database that does not exist is an error and creates nothing") {
+  Cli b;
+  if (OnPostgres()) return;  // a missing file is SQLite's case
+  Outcome missing = b.Run({"sync", "--from", (b.dir() / "nope.db").string()});
+  CHECK(missing.exit_code == 7);
+  CHECK_FALSE(fs::exists(b.dir() / "nope.db"));
 }
 
 }  // namespace
