@@ -95,6 +95,18 @@ TEST_CASE("a database of schema version 1 migrates and keeps its cases") {
   REQUIRE_MESSAGE(updated.ok(), updated.status().ToString());
   CHECK(updated->version == 2);
   CHECK((*opened)->History(c->id)->size() == 2);
+
+  // The event the file had is numbered first in the change feed, with an
+  // id of its own; the new one follows.
+  auto feed = (*opened)->Changes(0, 10);
+  REQUIRE_MESSAGE(feed.ok(), feed.status().ToString());
+  REQUIRE(feed->size() == 2);
+  CHECK((*feed)[0].event.change == 1);
+  CHECK((*feed)[0].event.kind == "created");
+  CHECK((*feed)[0].event.id.size() == 36);
+  CHECK((*feed)[1].event.change == 2);
+  CHECK((*feed)[0].event.id != (*feed)[1].event.id);
+  CHECK((*opened)->DatabaseId()->size() == 36);
 }
 
 TEST_CASE("a database from a newer casework is refused and left untouched") {
