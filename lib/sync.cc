@@ -216,15 +216,15 @@ std::string MemberOf(std::string_view path) {
   return std::string(path);
 }
 
-// The members where changes of both sides meet.
-std::vector<std::string> MeetingMembers(const std::set<std::string>& local,
-                                        const std::set<std::string>& remote) {
+// The paths of either side's changes that meet one of the other's.
+std::vector<std::string> MeetingPaths(const std::set<std::string>& local,
+                                      const std::set<std::string>& remote) {
   std::set<std::string> met;
   for (const std::string& r : remote)
     for (const std::string& l : local)
       if (Meet(l, r)) {
-        met.insert(MemberOf(l));
-        met.insert(MemberOf(r));
+        met.insert(l);
+        met.insert(r);
       }
   return {met.begin(), met.end()};
 }
@@ -486,7 +486,7 @@ void Engine::Impl::ApplyRemoteCase(WriteContext& ctx, SyncBatch& batch, const js
     return;
   }
   std::set<std::string> mine = PathsOf(d.local_only), theirs = PathsOf(d.remote_only);
-  std::vector<std::string> met = MeetingMembers(mine, theirs);
+  std::vector<std::string> met = MeetingPaths(mine, theirs);
   if (!met.empty() || conflict) {
     if (conflict && met.empty()) met = ReadRemoteSide(*conflict).paths;
     repo_->SaveConflict(*key, {id, batch.source, ctx.now, RemoteSideText(remote, d.remote_only, met)});
@@ -655,7 +655,9 @@ Case Engine::Impl::Resolve(std::string_view id, const Resolution& resolution,
   // only if this event settles those members.
   if (!replayed.error) resolved.changes = DiffSnapshots(replayed.state, chosen);
   static const json::value kNull;
-  for (const std::string& member : side.paths) {
+  std::set<std::string> members;
+  for (const std::string& path : side.paths) members.insert(MemberOf(path));
+  for (const std::string& member : members) {
     auto recorded = [&](const Change& c) { return c.path == member; };
     if (std::any_of(resolved.changes.begin(), resolved.changes.end(), recorded)) continue;
     const json::value* was = replayed.state.if_contains(member);

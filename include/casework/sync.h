@@ -53,7 +53,8 @@ struct SyncSummary {
 
 // A case whose changes here and at a peer met. `remote` is the peer's case
 // (the shape Engine::Get returns), `remote_events` the peer's events this
-// database lacks, `paths` the members both sides changed.
+// database lacks, `paths` the change paths of either side that meet the
+// other's ("title", "data.amount", ...).
 struct Conflict {
   std::string case_id;
   std::string workspace;  // slug
