@@ -87,6 +87,15 @@ std::vector<std::string> AllIds(EngineFixture& fx) {
   return ids;
 }
 
+// A case `b` copied from `a`, then retitled on each side ("A's", "B's").
+Case TitledOnBothSides(EngineFixture& a, EngineFixture& b) {
+  Case c = a.MustCreate(kCase);
+  MustPull(b, a);
+  Must(a.engine->Patch(c.id, ObjectOf(R"({"title": "A's"})")));
+  Must(b.engine->Patch(c.id, ObjectOf(R"({"title": "B's"})")));
+  return c;
+}
+
 // ------------------------------------------------------------ copying
 
 TEST_CASE("a pull into a new database copies every case with its whole history") {
@@ -225,10 +234,7 @@ TEST_CASE("different data fields of one case merge; the same field is a conflict
 
 TEST_CASE("a conflict keeps both sides until it is resolved") {
   EngineFixture a, b;
-  Case c = a.MustCreate(kCase);
-  MustPull(b, a);
-  Must(a.engine->Patch(c.id, ObjectOf(R"({"title": "A's"})")));
-  Must(b.engine->Patch(c.id, ObjectOf(R"({"title": "B's"})")));
+  Case c = TitledOnBothSides(a, b);
   SyncSummary s = MustPull(b, a);
   CHECK(s.conflicts == 1);
   CHECK(MustGet(b, c.id).title == "B's");
@@ -251,10 +257,7 @@ TEST_CASE("resolving a conflict takes the chosen side, joins both histories and 
   for (auto take : {Resolution::Take::kLocal, Resolution::Take::kRemote, Resolution::Take::kGiven}) {
     CAPTURE(static_cast<int>(take));
     EngineFixture a, b;
-    Case c = a.MustCreate(kCase);
-    MustPull(b, a);
-    Must(a.engine->Patch(c.id, ObjectOf(R"({"title": "A's"})")));
-    Must(b.engine->Patch(c.id, ObjectOf(R"({"title": "B's"})")));
+    Case c = TitledOnBothSides(a, b);
     MustPull(b, a);
     Resolution resolution;
     resolution.take = take;
@@ -287,10 +290,7 @@ TEST_CASE("resolving a case without a conflict is not_found") {
 
 TEST_CASE("a conflict on both sides is settled by resolving one and syncing") {
   EngineFixture a, b;
-  Case c = a.MustCreate(kCase);
-  MustPull(b, a);
-  Must(a.engine->Patch(c.id, ObjectOf(R"({"title": "A's"})")));
-  Must(b.engine->Patch(c.id, ObjectOf(R"({"title": "B's"})")));
+  Case c = TitledOnBothSides(a, b);
   MustPull(b, a);
   MustPull(a, b);
   REQUIRE(a.engine->Conflicts()->size() == 1);
