@@ -1,5 +1,7 @@
 #include "history.h"
 
+#include <initializer_list>
+
 #include <boost/json.hpp>
 
 #include "casework/json.h"
@@ -113,6 +115,49 @@ std::string ActorName(std::string_view actor) {
     // Not quoted: the text may be of any length, or forge a log line.
     throw Error(Status::ValidationFailed("actor", "must be an email address or \"system\""));
   return NormalizeEmail(actor);
+}
+
+// Contacts and users are shared records: compare which ones a case links,
+// by what identifies them in a workspace (an email; a contact without one
+// is the case's own, under its key). Their ids are each database's own: a
+// case synced from another database links the contacts of this one.
+namespace {
+
+json::value AsLink(const json::value& person, std::initializer_list<const char*> keep) {
+  if (!person.is_object()) return person;
+  json::object link;
+  for (const char* member : keep) {
+    const json::value* v = person.as_object().if_contains(member);
+    link[member] = v != nullptr ? *v : json::value(nullptr);
+  }
+  return link;
+}
+
+void SharedRecordsAsLinks(json::object& snapshot) {
+  if (json::value* contacts = snapshot.if_contains("contacts"); contacts && contacts->is_array())
+    for (json::value& c : contacts->as_array()) c = AsLink(c, {"key", "email"});
+  if (json::value* users = snapshot.if_contains("assignees"); users && users->is_array())
+    for (json::value& u : users->as_array()) u = AsLink(u, {"email"});
+  if (json::value* owner = snapshot.if_contains("owner"))
+    *owner = AsLink(*owner, {"email"});
+}
+
+}  // namespace
+
+std::vector<MemberDifference> CompareWithHistory(json::object replayed, json::object snapshot) {
+  for (auto member : kUnrecorded) snapshot.erase(member);
+  SharedRecordsAsLinks(replayed);
+  SharedRecordsAsLinks(snapshot);
+  static const json::value kNull;
+  std::vector<MemberDifference> differences;
+  for (const auto& [member, value] : snapshot) {
+    const json::value* want = replayed.if_contains(member);
+    const json::value& e = want != nullptr ? *want : kNull;
+    if (e != value) differences.push_back({std::string(member), e, value, true});
+  }
+  for (const auto& [member, value] : replayed)
+    if (!snapshot.contains(member)) differences.push_back({std::string(member), value, nullptr, false});
+  return differences;
 }
 
 namespace {

@@ -35,6 +35,20 @@ struct Replayed {
 };
 Replayed Replay(std::span<const Event> events);
 
+// A member where a case's snapshot and the state its history replays to
+// differ: `in_case` false when the case lacks a member the history records.
+// Users and contacts compare by email (a contact without one by its key):
+// each database has its own ids for them.
+struct MemberDifference {
+  std::string member;
+  boost::json::value expected, actual;
+  bool in_case = true;
+};
+// `snapshot` is the case shape (the members history does not record are
+// left out of the comparison).
+std::vector<MemberDifference> CompareWithHistory(boost::json::object replayed,
+                                                 boost::json::object snapshot);
+
 // The actor as history records it: an email, trimmed and lower-cased, or
 // "system" for a blank one; anything else is kValidationFailed ("actor").
 std::string ActorName(std::string_view actor);

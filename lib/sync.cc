@@ -187,6 +187,16 @@ Divergence Diverge(const std::vector<Event>& local, const std::vector<Event>& re
   return d;
 }
 
+// A case's events must rebuild the case that comes with them: what a sync
+// copies into history then tells the truth about the state it takes.
+void CheckReplaysTo(const std::vector<Event>& events, const json::object& c) {
+  Replayed replayed = Replay(events);
+  if (replayed.error) Fail("events", *replayed.error);
+  auto differences = CompareWithHistory(std::move(replayed.state), c);
+  if (!differences.empty())
+    Fail("case." + differences.front().member, "is not what the case's events rebuild");
+}
+
 std::set<std::string> PathsOf(const std::vector<const Event*>& events) {
   std::set<std::string> paths;
   for (const Event* e : events)
@@ -461,6 +471,7 @@ void Engine::Impl::ApplyRemoteCase(WriteContext& ctx, SyncBatch& batch, const js
                                    std::vector<Event> remote_events) {
   ObjectReader r(remote, "case");
   Uuid id = RequiredUuid(r, "id");
+  CheckReplaysTo(remote_events, remote);
   auto key = repo_->FindCaseInAnyWorkspace(id);
   if (!key) {
     CreateFromRemote(ctx, remote, remote_events);

@@ -58,29 +58,6 @@ class Problems {
   std::size_t dropped_ = 0;
 };
 
-// Contacts and users are shared records: compare which ones a case links,
-// by what identifies them in a workspace (an email; a contact without one
-// is the case's own, under its key). Their ids are each database's own: a
-// case synced from another database links the contacts of this one.
-json::value AsLink(const json::value& person, std::initializer_list<const char*> keep) {
-  if (!person.is_object()) return person;
-  json::object link;
-  for (const char* member : keep) {
-    const json::value* v = person.as_object().if_contains(member);
-    link[member] = v != nullptr ? *v : json::value(nullptr);
-  }
-  return link;
-}
-
-void SharedRecordsAsLinks(json::object& snapshot) {
-  if (json::value* contacts = snapshot.if_contains("contacts"); contacts && contacts->is_array())
-    for (json::value& c : contacts->as_array()) c = AsLink(c, {"key", "email"});
-  if (json::value* users = snapshot.if_contains("assignees"); users && users->is_array())
-    for (json::value& u : users->as_array()) u = AsLink(u, {"email"});
-  if (json::value* owner = snapshot.if_contains("owner"))
-    *owner = AsLink(*owner, {"email"});
-}
-
 void CheckCase(storage::Repository& repo, const storage::CaseKey& key, const std::string& id,
                VerifyReport& report, Problems& problems) {
   Case stored = repo.LoadCase(key);
@@ -109,19 +86,10 @@ void CheckCase(storage::Repository& repo, const storage::CaseKey& key, const std
     problems.Add(id, "history", nullptr, nullptr, *replayed.error);
     return;
   }
-  json::object expected = std::move(replayed.state);
-  json::object actual = HistorySnapshot(stored);
-  SharedRecordsAsLinks(expected);
-  SharedRecordsAsLinks(actual);
-  static const json::value kNull;
-  for (const auto& [member, value] : actual) {
-    const json::value* want = expected.if_contains(member);
-    const json::value& e = want != nullptr ? *want : kNull;
-    if (e != value) problems.Add(id, member, e, value, "the stored value is not the history's");
-  }
-  for (const auto& [member, value] : expected)
-    if (!actual.contains(member))
-      problems.Add(id, member, value, nullptr, "the history records a member the case lacks");
+  for (MemberDifference& d : CompareWithHistory(std::move(replayed.state), HistorySnapshot(stored)))
+    problems.Add(id, std::move(d.member), std::move(d.expected), std::move(d.actual),
+                 d.in_case ? "the stored value is not the history's"
+                           : "the history records a member the case lacks");
 }
 
 }  // namespace

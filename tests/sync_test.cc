@@ -569,6 +569,18 @@ TEST_CASE("a hostile change set is a typed error naming the line, and applies no
         b, with_case([&](json::object& l) { l["case"].as_object()["title"] = 12; }));
     CHECK(s.field().rfind("line[2].case", 0) == 0);
   }
+  SUBCASE("a case its events do not rebuild") {
+    Status s = RefusedWithNothingApplied(
+        b, with_case([&](json::object& l) { l["case"].as_object()["title"] = "Forged"; }));
+    CHECK(s.field() == "line[2].case.title");
+  }
+  SUBCASE("an event at a path the events before it do not define") {
+    Status s = RefusedWithNothingApplied(b, with_case([&](json::object& l) {
+      events(l)[1].as_object()["changes"] = json::array{
+          json::object{{"path", "data.ghost"}, {"before", nullptr}, {"after", 1}}};
+    }));
+    CHECK(s.field() == "line[2].events");
+  }
   SUBCASE("a case without its created event") {
     Status s = RefusedWithNothingApplied(b, with_case([&](json::object& l) { events(l).clear(); }));
     CHECK(s.field() == "line[2].events");
