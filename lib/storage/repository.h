@@ -286,7 +286,6 @@ class Repository {
   // The events whose change number is above `after`, at most `limit`, in
   // change order.
   virtual std::vector<FeedEvent> LoadChanges(std::int64_t after, std::int64_t limit) = 0;
-  virtual std::int64_t LastChange() = 0;  // 0 for a database without events
   virtual std::optional<Uuid> EventIdAtChange(std::int64_t change) = 0;
   // Made with the database; a file copy shares it.
   virtual Uuid DatabaseId() = 0;

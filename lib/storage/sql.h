@@ -551,7 +551,6 @@ inline constexpr char kSelectChanges[] =
     "c.uuid, w.slug FROM case_events e "
     "CROSS JOIN cases c ON c.id = e.case_id CROSS JOIN workspaces w ON w.id = c.workspace_id "
     "WHERE e.change_seq > ?1 ORDER BY e.change_seq LIMIT ?2";
-inline constexpr char kSelectLastChange[] = "SELECT COALESCE(MAX(change_seq), 0) FROM case_events";
 inline constexpr char kSelectEventIdAtChange[] =
     "SELECT uuid FROM case_events WHERE change_seq = ?1";
 inline constexpr char kSelectDatabaseId[] = "SELECT uuid FROM casework_database WHERE id = 1";

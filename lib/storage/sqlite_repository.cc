@@ -305,12 +305,6 @@ std::vector<FeedEvent> SqliteRepository::LoadChanges(std::int64_t after, std::in
   return changes;
 }
 
-std::int64_t SqliteRepository::LastChange() {
-  auto q = db_->Use(sql::kSelectLastChange);
-  q.Step();
-  return q.Int(0);
-}
-
 std::optional<Uuid> SqliteRepository::EventIdAtChange(std::int64_t change) {
   auto q = db_->Use(sql::kSelectEventIdAtChange);
   q.Bind(1, change);

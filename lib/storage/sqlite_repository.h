@@ -76,7 +76,6 @@ class SqliteRepository final : public Repository {
   std::vector<StoredEvent> LoadEvents(const CaseKey& key) override;
 
   std::vector<FeedEvent> LoadChanges(std::int64_t after, std::int64_t limit) override;
-  std::int64_t LastChange() override;
   std::optional<Uuid> EventIdAtChange(std::int64_t change) override;
   Uuid DatabaseId() override;
   std::optional<SyncPeer> FindSyncPeer(const Uuid& peer) override;

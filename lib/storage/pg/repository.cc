@@ -405,10 +405,6 @@ std::vector<FeedEvent> PostgresRepository::LoadChanges(std::int64_t after, std::
   return changes;
 }
 
-std::int64_t PostgresRepository::LastChange() {
-  return db_->Run(sql::kSelectLastChange).Int(0, 0);
-}
-
 std::optional<Uuid> PostgresRepository::EventIdAtChange(std::int64_t change) {
   Rows rows = db_->Run(sql::kSelectEventIdAtChange, Params().Add(change));
   if (rows.size() == 0) return std::nullopt;

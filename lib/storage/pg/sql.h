@@ -309,8 +309,6 @@ inline constexpr char kSelectChanges[] =
     "JOIN cases c ON c.workspace_id = e.workspace_id AND c.id = e.case_id "
     "JOIN workspaces w ON w.id = e.workspace_id "
     "WHERE e.change_seq > $1 ORDER BY e.change_seq LIMIT $2";
-inline constexpr char kSelectLastChange[] =
-    "SELECT coalesce(max(change_seq), 0) FROM case_events";
 inline constexpr char kSelectEventIdAtChange[] =
     "SELECT uuid FROM case_events WHERE change_seq = $1";
 inline constexpr char kSelectDatabaseId[] = "SELECT uuid FROM casework_database WHERE id = 1";
