@@ -10,7 +10,9 @@
 //   {"workload", "backend", "n", "ops", "engine_per_s", "raw_per_s", "ratio", "peak_rss_mb", ...}
 // ratio = engine/raw from the same run, so it survives a noisy machine. The
 // list workload prints one line per probe ("list_parent_status", ...), with
-// the median call in microseconds on each side. bench/README.md has results.
+// the median call in microseconds on each side. The changes workload, run
+// only when named, reads the base's whole change feed (Engine::Changes).
+// bench/README.md has results.
 //
 // Memory: cases are generated one at a time (MakeCase), never held all at
 // once, and the parent keeps a bounded sample of ids, so a child's peak RSS
@@ -58,8 +60,10 @@ struct Config {
   Backend backend = Backend::kSqlite;
   std::string pg_uri;  // --pg: a running server; else a throwaway one
   std::size_t n = 100'000;
+  // The smoke tests (bench_quick, bench_quick_pg) count the 12 lines this
+  // list prints (list prints five).
   std::vector<std::string> workloads = {"bulk_create", "durable_create", "get", "update_data",
-                                        "transition", "list", "import"};
+                                        "transition", "list", "import", "changes"};
   fs::path dir;
   bool quick = false;
   int repeat = 1;  // runs of each side, alternating; medians reported
@@ -226,6 +230,22 @@ std::vector<double> EngineList(Engine& engine, const ListPlan& plan) {
   return timings;
 }
 
+// The whole change feed from change 0, kChangesPage events a call, each
+// call after the last change of the one before, as a follower reads it:
+// events per second, then the events read.
+std::vector<double> EngineChanges(Engine& engine) {
+  std::int64_t since = 0;
+  std::size_t events = 0;
+  auto start = SteadyClock::now();
+  for (bool full = true; full;) {
+    std::vector<ChangeEntry> page = Must(engine.Changes(since, kChangesPage), "changes");
+    events += page.size();
+    if (!page.empty()) since = page.back().event.change;
+    full = page.size() == static_cast<std::size_t>(kChangesPage);
+  }
+  return {PerSecond(events, start), static_cast<double>(events)};
+}
+
 // ---- processes ----
 
 struct Measure {
@@ -288,6 +308,7 @@ struct RawSide {
                                       std::size_t ops)>;
   OnBase get, update_data, transition;
   std::function<std::vector<double>(const std::string& db, const ListPlan& plan)> list;
+  std::function<std::vector<double>(const std::string& db)> changes;
 };
 
 RawSide SqliteBaseline() {
@@ -306,6 +327,7 @@ RawSide SqliteBaseline() {
   raw.update_data = on_base(RawUpdateData);
   raw.transition = on_base(RawTransition);
   raw.list = [](const std::string& db, const ListPlan& plan) { return RawList(db, plan, {}); };
+  raw.changes = [](const std::string& db) { return RawChanges(db, {}); };
   return raw;
 }
 
@@ -320,6 +342,7 @@ RawSide PostgresBaseline() {
   raw.update_data = raw_pg::UpdateData;
   raw.transition = raw_pg::Transition;
   raw.list = raw_pg::List;
+  raw.changes = raw_pg::ChangeFeed;
   return raw;
 }
 
@@ -555,32 +578,40 @@ void RunOnBase(const Bench& bench, const Base& base, const std::string& name, st
   Report(bench, name, ops, sides.engine, sides.raw);
 }
 
-// Read-only: on SQLite both sides read the base itself, from a warm cache;
-// on PostgreSQL each reads its own copy (Databases::ReadsNeedCopies).
-void RunList(const Bench& bench, const Base&) {
-  const Config& config = bench.config;
+// Read-only work on the base: on SQLite both sides read the base itself,
+// from a warm cache; on PostgreSQL each reads its own copy
+// (Databases::ReadsNeedCopies).
+Sides ReadBase(const Bench& bench, const std::function<std::vector<double>(Engine&)>& engine_work,
+               const std::function<std::vector<double>(const std::string& db)>& raw_work) {
   Databases& databases = bench.databases;
-  ListPlan plan;
-  plan.n = config.n;
-  plan.reps = config.quick ? 5 : 200;
-  // The 10,000th page where there is one; at least page 2.
-  plan.deep_page = std::clamp<std::size_t>(config.n / 10, 2, 10000);
   const bool copies = databases.ReadsNeedCopies();
   auto read_by = [&](bool engine) -> std::string { return copies ? SideName(engine) : "base"; };
-  Sides sides = Alternate(
-      config,
+  return Alternate(
+      bench.config,
       [&](bool engine) {
         if (copies) databases.Copy("base", read_by(engine));
       },
       [&] {
         databases.Warm(read_by(true));
         auto e = OpenEngine(databases.Locator(read_by(true)), Durability::kNormal);
-        return EngineList(*e, plan);
+        return engine_work(*e);
       },
       [&] {
         databases.Warm(read_by(false));
-        return bench.raw.list(databases.Locator(read_by(false)), plan);
+        return raw_work(databases.Locator(read_by(false)));
       });
+}
+
+void RunList(const Bench& bench, const Base&) {
+  const Config& config = bench.config;
+  ListPlan plan;
+  plan.n = config.n;
+  plan.reps = config.quick ? 5 : 200;
+  // The 10,000th page where there is one; at least page 2.
+  plan.deep_page = std::clamp<std::size_t>(config.n / 10, 2, 10000);
+  Sides sides = ReadBase(
+      bench, [&](Engine& e) { return EngineList(e, plan); },
+      [&](const std::string& db) { return bench.raw.list(db, plan); });
   const Measure& engine = sides.engine;
   const Measure& raw = sides.raw;
   if (engine.values.size() != 2 * kListProbeCount || raw.values.size() != 2 * kListProbeCount)
@@ -598,11 +629,23 @@ void RunList(const Bench& bench, const Base&) {
   }
 }
 
+// The base's whole change feed: one created event a case, n in all.
+void RunChanges(const Bench& bench, const Base&) {
+  Sides sides = ReadBase(bench, EngineChanges, bench.raw.changes);
+  const Measure& engine = sides.engine;
+  const Measure& raw = sides.raw;
+  if (engine.values.size() != 2 || raw.values.size() != 2 || engine.values[1] != raw.values[1] ||
+      engine.values[1] < static_cast<double>(bench.config.n))
+    Die("changes: the sides read different feeds, or too short a one");
+  Report(bench, "changes", static_cast<std::size_t>(engine.values[1]), engine, raw);
+}
+
 constexpr char kUsage[] =
     "usage: casework-bench [--workloads a,b] [--n N] [--repeat K] [--quick] [--dir DIR]"
     " [--reuse-base]\n"
     "                      [--backend sqlite|postgresql] [--pg URI]\n"
-    "workloads: bulk_create durable_create get update_data transition list import\n"
+    "workloads: bulk_create durable_create get update_data transition list import, and\n"
+    "           changes (only when named)\n"
     "--backend postgresql runs them on a PostgreSQL server: the one --pg URI names (a user\n"
     "that may CREATE DATABASE), else a throwaway one started with scripts/pg-server\n";
 
@@ -700,6 +743,7 @@ int Run(Config config) {
     else if (w == "transition")
       RunOnBase(bench, need_base(), w, ops / 4 + 1, EngineTransition, bench.raw.transition);
     else if (w == "list") RunList(bench, need_base());
+    else if (w == "changes") RunChanges(bench, need_base());
     else if (w == "import") RunImport(bench);
     else Die("unknown workload " + w);
   }

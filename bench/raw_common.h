@@ -9,6 +9,7 @@
 #include <string>
 
 #include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
 
 #include "workload.h"
 
@@ -21,6 +22,15 @@ double PerSecond(std::size_t ops, std::chrono::steady_clock::time_point start);
 
 // `s` as a JSON string. The workload's text needs no escaping.
 std::string Quoted(const std::string& s);
+
+// A row of the change feed as the baselines decode it, what
+// Engine::Changes makes of the same row (ChangeEntry): the ids as text,
+// the changes and details parsed.
+struct FeedRow {
+  std::string case_id, workspace, id, actor, kind;
+  std::int64_t seq = 0, at = 0, change = 0;
+  boost::json::value changes, details;
+};
 
 // A create payload of the import file, read back into the spec it was
 // written from (the members ToDraft sets, as value_from writes them).

@@ -105,14 +105,21 @@ constexpr char kIndexCases[] =
     "WHERE cc.workspace_id = c.workspace_id AND cc.case_id = c.id)))) "
     "WHERE c.workspace_id = $1 AND c.id = ANY ($2::bigint[])";
 
-// The next event of a case, numbered in the same statement.
+// Taken before a transaction's first event and held to its end, as the
+// engine takes it (pg/sql.h kLockChanges): change numbers are then given
+// one writer at a time, each one past the largest committed.
+constexpr char kLockChanges[] = "SELECT pg_advisory_xact_lock(25464)";
+// The next event of a case, numbered in the same statement: its seq in the
+// case and its change number in the database. $7 is the event's id.
 constexpr char kAppendEvent[] =
-    "INSERT INTO case_events (workspace_id, case_id, seq, at, actor, kind, changes, details) "
-    "SELECT $1, $2, coalesce(max(seq), 0) + 1, $3, 'system', $4, $5, $6 FROM case_events "
+    "INSERT INTO case_events (workspace_id, case_id, seq, at, actor, kind, changes, details, "
+    "uuid, change_seq) SELECT $1, $2, coalesce(max(seq), 0) + 1, $3, 'system', $4, $5, $6, "
+    "$7::uuid, (SELECT coalesce(max(change_seq), 0) + 1 FROM case_events) FROM case_events "
     "WHERE workspace_id = $1 AND case_id = $2";
 constexpr char kInsertEvent[] =
-    "INSERT INTO case_events (workspace_id, case_id, seq, at, actor, kind, changes, details) "
-    "VALUES ($1, $2, $3, $4, 'system', $5, $6, $7)";
+    "INSERT INTO case_events (workspace_id, case_id, seq, at, actor, kind, changes, details, "
+    "uuid, change_seq) VALUES ($1, $2, $3, $4, 'system', $5, $6, $7, $8::uuid, "
+    "(SELECT coalesce(max(change_seq), 0) + 1 FROM case_events))";
 
 constexpr char kFindCase[] =
     "SELECT id, version FROM cases WHERE workspace_id = $1 AND uuid = $2::uuid";
@@ -268,23 +275,28 @@ class Db {
   template <std::size_t N>
   std::vector<Rows> RunPipelined(const char* const (&sqls)[N],
                                  std::initializer_list<const char*> params) {
-    for (const char* sql : sqls) Name(sql);
-    PGconn* conn = conn_.get();
-    if (PQenterPipelineMode(conn) != 1) Die("pipeline mode");
-    for (const char* sql : sqls)
-      if (PQsendQueryPrepared(conn, names_[sql].c_str(), static_cast<int>(params.size()),
-                              params.begin(), nullptr, nullptr, 0) != 1)
-        Die(std::string("send: ") + PQerrorMessage(conn));
-    if (PQpipelineSync(conn) != 1) Die("pipeline sync");
-    std::vector<Rows> rows;
-    for (const char* sql : sqls) {
-      rows.push_back(Checked(PQgetResult(conn), sql));
-      while (PGresult* end = PQgetResult(conn)) PQclear(end);
+    std::vector<Statement> statements;
+    for (const char* sql : sqls) statements.push_back({sql, params});
+    return Pipeline(statements);
+  }
+
+  // A write transaction, whose first event will take the change lock.
+  void BeginWrite() {
+    Exec(kBeginWrite);
+    holds_change_lock_ = false;
+  }
+
+  // An event's INSERT. The transaction's first is preceded by kLockChanges
+  // in the same round trip, as the engine writes it
+  // (PostgresRepository::WriteEvent): the INSERT, a statement of its own,
+  // reads max(change_seq) once the lock is granted. The later ones hold it.
+  void WriteEvent(const char* sql, std::initializer_list<const char*> params) {
+    if (holds_change_lock_) {
+      Run(sql, params);
+      return;
     }
-    PqResult sync(PQgetResult(conn));
-    if (PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC) Die("no pipeline sync");
-    if (PQexitPipelineMode(conn) != 1) Die("pipeline exit");
-    return rows;
+    Pipeline({{kLockChanges, {}}, {sql, params}});
+    holds_change_lock_ = true;
   }
 
   // A case this transaction created: its search document is written once
@@ -307,9 +319,37 @@ class Db {
   void CommitWrite() {
     IndexPending();
     Exec("COMMIT");
+    holds_change_lock_ = false;  // the commit released it
   }
 
  private:
+  struct Statement {
+    const char* sql;
+    std::initializer_list<const char*> params;
+  };
+
+  // Sends `statements` in one round trip (libpq's pipeline mode) and
+  // returns their rows in order.
+  std::vector<Rows> Pipeline(const std::vector<Statement>& statements) {
+    for (const Statement& s : statements) Name(s.sql);
+    PGconn* conn = conn_.get();
+    if (PQenterPipelineMode(conn) != 1) Die("pipeline mode");
+    for (const Statement& s : statements)
+      if (PQsendQueryPrepared(conn, names_[s.sql].c_str(), static_cast<int>(s.params.size()),
+                              s.params.begin(), nullptr, nullptr, 0) != 1)
+        Die(std::string("send: ") + PQerrorMessage(conn));
+    if (PQpipelineSync(conn) != 1) Die("pipeline sync");
+    std::vector<Rows> rows;
+    for (const Statement& s : statements) {
+      rows.push_back(Checked(PQgetResult(conn), s.sql));
+      while (PGresult* end = PQgetResult(conn)) PQclear(end);
+    }
+    PqResult sync(PQgetResult(conn));
+    if (PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC) Die("no pipeline sync");
+    if (PQexitPipelineMode(conn) != 1) Die("pipeline exit");
+    return rows;
+  }
+
   // The name `sql` is prepared under, preparing it on first use.
   const std::string& Name(const char* sql) {
     auto [found, fresh] = names_.try_emplace(sql);
@@ -338,6 +378,7 @@ class Db {
   std::string workspace_;
   ArrayText unindexed_;
   std::size_t unindexed_count_ = 0;
+  bool holds_change_lock_ = false;  // this transaction took kLockChanges
 };
 
 // ---- Values as the engine stores them ----
@@ -483,17 +524,25 @@ void InsertFields(Db& db, const std::string& row, const std::vector<FieldRow>& f
                          numbers.Text().c_str(), texts.Text().c_str(), options.Text().c_str()});
 }
 
-void InsertEvent(Db& db, const std::string& row, const char* seq, const char* kind,
-                 const std::string& changes, const std::string& details, const std::string& now) {
-  db.Run(kInsertEvent, {db.workspace(), row.c_str(), seq, now.c_str(), kind, changes.c_str(),
-                        details.c_str()});
+// An event's id: a UUIDv7 of its time, as the engine makes it.
+std::string EventId(UuidGenerator& ids, const std::string& now) {
+  return UuidToString(ids.Next(Timestamp{std::chrono::milliseconds(std::stoll(now))}));
+}
+
+void InsertEvent(Db& db, UuidGenerator& ids, const std::string& row, const char* seq,
+                 const char* kind, const std::string& changes, const std::string& details,
+                 const std::string& now) {
+  std::string id = EventId(ids, now);
+  db.WriteEvent(kInsertEvent, {db.workspace(), row.c_str(), seq, now.c_str(), kind,
+                               changes.c_str(), details.c_str(), id.c_str()});
 }
 
 // The next event of a case that has some.
-void AppendEvent(Db& db, const std::string& row, const char* kind, const std::string& changes,
-                 const std::string& details, const std::string& now) {
-  db.Run(kAppendEvent,
-         {db.workspace(), row.c_str(), now.c_str(), kind, changes.c_str(), details.c_str()});
+void AppendEvent(Db& db, UuidGenerator& ids, const std::string& row, const char* kind,
+                 const std::string& changes, const std::string& details, const std::string& now) {
+  std::string id = EventId(ids, now);
+  db.WriteEvent(kAppendEvent, {db.workspace(), row.c_str(), now.c_str(), kind, changes.c_str(),
+                               details.c_str(), id.c_str()});
 }
 
 // The changes a history event records, as JSON text: [{"path", "before",
@@ -600,7 +649,7 @@ void CreateOne(Db& db, UuidGenerator& ids, const CaseSpec& c) {
   std::vector<FieldRow> fields = FieldRowsOf(c);
   InsertFields(db, row, fields);
   // A new case's first event, as the engine numbers it without asking.
-  InsertEvent(db, row, "1", "created",
+  InsertEvent(db, ids, row, "1", "created",
               CreatedChanges(c, owner, contacts, fields, Quoted(FormatTime(now_ms))), "{}",
               now_text);
   db.NoteCreated(row);
@@ -650,7 +699,7 @@ double Create(const std::string& uri, std::size_t n, std::size_t count, std::siz
   UuidGenerator ids;
   auto start = Clock::now();
   for (std::size_t i = 0; i < count; i += batch) {
-    db.Exec(kBeginWrite);
+    db.BeginWrite();
     for (std::size_t j = i; j < std::min(count, i + batch); ++j) CreateOne(db, ids, MakeCase(j, n));
     db.CommitWrite();
   }
@@ -664,7 +713,7 @@ double Import(const std::string& uri, const std::string& ndjson) {
   if (!in) Die("cannot read the import file");
   auto start = Clock::now();
   std::size_t count = 0;
-  db.Exec(kBeginWrite);
+  db.BeginWrite();
   for (std::string line; std::getline(in, line);) {
     if (line.empty()) continue;
     CreateOne(db, ids, SpecFromPayload(boost::json::parse(line).as_object()));
@@ -728,10 +777,11 @@ std::string ValueBefore(const Rows& before, std::string_view key) {
 double UpdateData(const std::string& uri, const std::vector<std::string>& ids,
                   std::size_t updates) {
   Db db(uri);
+  UuidGenerator uuids;  // the events' ids
   std::mt19937_64 random(11);
   auto start = Clock::now();
   for (std::size_t u = 0; u < updates; ++u) {
-    db.Exec(kBeginWrite);
+    db.BeginWrite();
     Rows found = FindCase(db, kLockCase, ids[random() % ids.size()]);
     std::string row = found.Text(0, 0), version = found.Text(0, 1);
     // The event records each value before, and a value that does not change
@@ -759,7 +809,7 @@ double UpdateData(const std::string& uri, const std::vector<std::string>& ids,
     std::string now = std::to_string(NowMs());
     Rows touched = db.Run(kTouchCase, {db.workspace(), row.c_str(), version.c_str(), now.c_str()});
     if (touched.changed() != 1) Die("the case changed during the update");
-    AppendEvent(db, row, "data_updated", changes.Text(), "{}", now);
+    AppendEvent(db, uuids, row, "data_updated", changes.Text(), "{}", now);
     db.CommitWrite();
   }
   return PerSecond(updates, start);
@@ -805,7 +855,7 @@ double Transition(const std::string& uri, const std::vector<std::string>& ids, s
   std::mt19937_64 random(13);
   auto start = Clock::now();
   for (std::size_t m = 0; m < moves; ++m) {
-    db.Exec(kBeginWrite);
+    db.BeginWrite();
     Rows found = FindCase(db, kLockCase, ids[random() % ids.size()]);
     std::string row = found.Text(0, 0), version = found.Text(0, 1), status = found.Text(0, 2);
     bool closing = status != "closed";
@@ -826,7 +876,7 @@ double Transition(const std::string& uri, const std::vector<std::string>& ids, s
                                    OrNull(resolved_at), transition.c_str(), now.c_str()});
     if (set.changed() != 1) Die("the case changed during the transition");
     Move move = Recorded(status, next, closing, whole, resolved_at, transition);
-    AppendEvent(db, row, "status_changed", move.changes, move.details, now);
+    AppendEvent(db, uuids, row, "status_changed", move.changes, move.details, now);
     db.CommitWrite();
   }
   return PerSecond(moves, start);
@@ -935,6 +985,63 @@ std::vector<double> List(const std::string& uri, const ListPlan& plan) {
   }
   if (bytes == 0) Die("list read nothing");
   return timings;
+}
+
+namespace {
+
+// The text of the engine's pg::sql::kSelectChanges: the events after
+// change $1, at most $2, with their case and workspace.
+constexpr char kSelectChanges[] =
+    "SELECT e.seq, e.at, e.actor, e.kind, e.changes, e.details, e.uuid, e.change_seq, "
+    "c.uuid, w.slug FROM case_events e "
+    "JOIN cases c ON c.workspace_id = e.workspace_id AND c.id = e.case_id "
+    "JOIN workspaces w ON w.id = e.workspace_id "
+    "WHERE e.change_seq > $1 ORDER BY e.change_seq LIMIT $2";
+
+// The server sends ids as their text already, so building an id is a copy.
+FeedRow FeedRowAt(const Rows& rows, int r) {
+  FeedRow row;
+  row.seq = rows.Int(r, 0);
+  row.at = rows.Int(r, 1);
+  row.actor = rows.Text(r, 2);
+  row.kind = rows.Text(r, 3);
+  row.changes = boost::json::parse(rows.View(r, 4));
+  row.details = boost::json::parse(rows.View(r, 5));
+  if (!row.changes.is_array() || !row.details.is_object()) Die("an event's JSON is damaged");
+  row.id = rows.Text(r, 6);
+  row.change = rows.Int(r, 7);
+  row.case_id = rows.Text(r, 8);
+  row.workspace = rows.Text(r, 9);
+  return row;
+}
+
+// One page of the feed after `since`, in a read transaction of its own as
+// each Engine::Changes call is: three round trips.
+std::vector<FeedRow> ReadFeedPage(Db& db, std::int64_t since) {
+  std::string after = std::to_string(since), limit = std::to_string(kChangesPage);
+  db.Exec(kBeginRead);
+  Rows rows = db.Run(kSelectChanges, {after.c_str(), limit.c_str()});
+  std::vector<FeedRow> page;
+  page.reserve(static_cast<std::size_t>(rows.size()));
+  for (int r = 0; r < rows.size(); ++r) page.push_back(FeedRowAt(rows, r));
+  db.Exec("COMMIT");
+  return page;
+}
+
+}  // namespace
+
+std::vector<double> ChangeFeed(const std::string& uri) {
+  Db db(uri);
+  std::int64_t since = 0;
+  std::size_t events = 0;
+  auto start = Clock::now();
+  for (bool full = true; full;) {
+    std::vector<FeedRow> page = ReadFeedPage(db, since);
+    events += page.size();
+    if (!page.empty()) since = page.back().change;
+    full = page.size() == static_cast<std::size_t>(kChangesPage);
+  }
+  return {PerSecond(events, start), static_cast<double>(events)};
 }
 
 }  // namespace casework::bench::raw_pg

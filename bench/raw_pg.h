@@ -34,6 +34,11 @@ double Transition(const std::string& uri, const std::vector<std::string>& ids, s
 // microseconds, then calls per second.
 std::vector<double> List(const std::string& uri, const ListPlan& plan);
 
+// The whole change feed in pages of kChangesPage, each page one read
+// transaction and each row decoded as Engine::Changes decodes it: events
+// per second, then the events read.
+std::vector<double> ChangeFeed(const std::string& uri);
+
 }  // namespace casework::bench::raw_pg
 
 #endif  // CASEWORK_BENCH_RAW_PG_H_

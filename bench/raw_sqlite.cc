@@ -7,6 +7,7 @@
 #include <functional>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <random>
 #include <stdexcept>
@@ -205,21 +206,27 @@ void InsertTextField(Db& db, std::int64_t row, const char* key, int position, co
   db.Done(s);
 }
 
-void AppendEvent(Db& db, std::int64_t row, const char* kind, const std::string& changes,
-                 std::int64_t now) {
+// Every event has its own id (a UUIDv7, as the engine makes it) and the
+// database's next change number, taken in the INSERT itself as the
+// engine's is (sql::kInsertEvent): the write lock makes it one past the
+// largest.
+void AppendEvent(Db& db, UuidGenerator& ids, std::int64_t row, const char* kind,
+                 const std::string& changes, std::int64_t now) {
   sqlite3_stmt* next = db.Use("SELECT COALESCE(MAX(seq), 0) + 1 FROM case_events WHERE case_id = ?1");
   sqlite3_bind_int64(next, 1, row);
   db.Row(next);
   std::int64_t seq = sqlite3_column_int64(next, 0);
   sqlite3_reset(next);
   sqlite3_stmt* insert = db.Use(
-      "INSERT INTO case_events (case_id, seq, at, actor, kind, changes, details) "
-      "VALUES (?1, ?2, ?3, 'system', ?4, ?5, '{}')");
+      "INSERT INTO case_events (case_id, seq, at, actor, kind, changes, details, uuid, change_seq) "
+      "VALUES (?1, ?2, ?3, 'system', ?4, ?5, '{}', ?6, "
+      "(SELECT COALESCE(MAX(change_seq), 0) + 1 FROM case_events))");
   sqlite3_bind_int64(insert, 1, row);
   sqlite3_bind_int64(insert, 2, seq);
   sqlite3_bind_int64(insert, 3, now);
   sqlite3_bind_text(insert, 4, kind, -1, SQLITE_STATIC);
   BindText(insert, 5, changes);
+  BindUuid(insert, 6, ids.Next(Timestamp{std::chrono::milliseconds(now)}));
   db.Done(insert);
 }
 
@@ -268,7 +275,7 @@ void CreateOne(Db& db, UuidGenerator& ids, const CaseSpec& c) {
   InsertTextField(db, row, "phone", 7, "phone", c.phone);
   InsertTextField(db, row, "kind", 8, "choice", c.kind);
   InsertTextField(db, row, "notes", 9, "text", c.notes);
-  AppendEvent(db, row, "created", CreatedChanges(c), now);
+  AppendEvent(db, ids, row, "created", CreatedChanges(c), now);
 }
 
 std::int64_t CaseRow(Db& db, const std::string& id, std::int64_t* version = nullptr) {
@@ -376,6 +383,7 @@ double RawGet(const std::string& path, const std::vector<std::string>& ids, std:
 double RawUpdateData(const std::string& path, const std::vector<std::string>& ids,
                      std::size_t updates, const RawOptions& options) {
   Db db(path, options);
+  UuidGenerator uuids;  // the events' ids
   std::mt19937_64 random(11);
   auto start = Clock::now();
   for (std::size_t u = 0; u < updates; ++u) {
@@ -402,7 +410,7 @@ double RawUpdateData(const std::string& path, const std::vector<std::string>& id
     sqlite3_bind_int64(touch, 2, version);
     sqlite3_bind_int64(touch, 3, NowMs());
     db.Done(touch);
-    AppendEvent(db, row, "data_updated", changes + "]", NowMs());
+    AppendEvent(db, uuids, row, "data_updated", changes + "]", NowMs());
     db.CommitWrite();
   }
   return PerSecond(updates, start);
@@ -450,7 +458,7 @@ double RawTransition(const std::string& path, const std::vector<std::string>& id
     db.Done(set);
     std::string changes = "[{\"path\":\"status\",\"before\":\"" + status + "\",\"after\":\"" +
                           (closing ? "closed" : "in_progress") + "\"}]";
-    AppendEvent(db, row, "status_changed", changes, now);
+    AppendEvent(db, uuids, row, "status_changed", changes, now);
     db.CommitWrite();
     closed[row] = closing;
   }
@@ -569,6 +577,74 @@ std::vector<double> RawList(const std::string& path, const ListPlan& plan,
   }
   if (bytes == 0) Die(nullptr, "raw list read nothing");
   return timings;
+}
+
+namespace {
+
+// The text of the engine's sql::kSelectChanges: the events after change
+// ?1, at most ?2, with their case and workspace, along the change index.
+constexpr char kSelectChanges[] =
+    "SELECT e.seq, e.at, e.actor, e.kind, e.changes, e.details, e.uuid, e.change_seq, "
+    "c.uuid, w.slug FROM case_events e "
+    "CROSS JOIN cases c ON c.id = e.case_id CROSS JOIN workspaces w ON w.id = c.workspace_id "
+    "WHERE e.change_seq > ?1 ORDER BY e.change_seq LIMIT ?2";
+
+std::string_view ColumnView(sqlite3_stmt* s, int i) {
+  const unsigned char* text = sqlite3_column_text(s, i);
+  return {reinterpret_cast<const char*>(text), static_cast<std::size_t>(sqlite3_column_bytes(s, i))};
+}
+
+// A 16-byte id column as the engine's id text.
+std::string UuidColumn(sqlite3_stmt* s, int i) {
+  if (sqlite3_column_bytes(s, i) != 16) Die(nullptr, "an id that is not 16 bytes");
+  Uuid uuid;
+  std::memcpy(uuid.data(), sqlite3_column_blob(s, i), 16);
+  return UuidToString(uuid);
+}
+
+FeedRow FeedRowAt(sqlite3_stmt* s) {
+  FeedRow row;
+  row.seq = sqlite3_column_int64(s, 0);
+  row.at = sqlite3_column_int64(s, 1);
+  row.actor = ColumnText(s, 2);
+  row.kind = ColumnText(s, 3);
+  row.changes = json::parse(ColumnView(s, 4));
+  row.details = json::parse(ColumnView(s, 5));
+  if (!row.changes.is_array() || !row.details.is_object()) Die(nullptr, "an event's JSON is damaged");
+  row.id = UuidColumn(s, 6);
+  row.change = sqlite3_column_int64(s, 7);
+  row.case_id = UuidColumn(s, 8);
+  row.workspace = ColumnText(s, 9);
+  return row;
+}
+
+// One page of the feed after `since`, in a read transaction of its own as
+// each Engine::Changes call is.
+std::vector<FeedRow> ReadFeedPage(Db& db, std::int64_t since) {
+  std::vector<FeedRow> page;
+  db.Exec("BEGIN");
+  sqlite3_stmt* q = db.Use(kSelectChanges);
+  sqlite3_bind_int64(q, 1, since);
+  sqlite3_bind_int64(q, 2, kChangesPage);
+  while (db.Row(q)) page.push_back(FeedRowAt(q));
+  db.Exec("COMMIT");
+  return page;
+}
+
+}  // namespace
+
+std::vector<double> RawChanges(const std::string& path, const RawOptions& options) {
+  Db db(path, options);
+  std::int64_t since = 0;
+  std::size_t events = 0;
+  auto start = Clock::now();
+  for (bool full = true; full;) {
+    std::vector<FeedRow> page = ReadFeedPage(db, since);
+    events += page.size();
+    if (!page.empty()) since = page.back().change;
+    full = page.size() == static_cast<std::size_t>(kChangesPage);
+  }
+  return {PerSecond(events, start), static_cast<double>(events)};
 }
 
 }  // namespace casework::bench

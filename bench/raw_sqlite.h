@@ -37,6 +37,11 @@ double RawTransition(const std::string& path, const std::vector<std::string>& id
 std::vector<double> RawList(const std::string& path, const ListPlan& plan,
                             const RawOptions& options);
 
+// The whole change feed in pages of kChangesPage, each page one read
+// transaction and each row decoded as Engine::Changes decodes it: events
+// per second, then the events read.
+std::vector<double> RawChanges(const std::string& path, const RawOptions& options);
+
 }  // namespace casework::bench
 
 #endif  // CASEWORK_BENCH_RAW_SQLITE_H_

@@ -76,6 +76,12 @@ inline CaseSpec MakeCase(std::size_t i, std::size_t n) {
 // The condition every transition workload evaluates on Close.
 inline constexpr const char* kCloseCondition = "case.data.amount >= 0";
 
+// The changes workload reads the whole change feed, from change 0 to the
+// end, this many events a call (Engine::Changes' limit), each call starting
+// after the last change of the one before. It ends at the first page that
+// is not full.
+inline constexpr std::int64_t kChangesPage = 1000;
+
 // The list workload: pages of 10 cases (whole cases, as the engine returns
 // them, with exact counts), each probe timed `reps` times.
 struct ListPlan {
