@@ -12,7 +12,7 @@
 #include <boost/json.hpp>
 
 #include "casework/json.h"
-#include "casework/listing.h"
+#include "documents.h"
 
 namespace casework::cli {
 namespace {
@@ -43,44 +43,6 @@ Result<std::string> ReadText(const std::string& file, std::size_t limit) {
                              std::to_string(limit) + " bytes");
   }
   return text;
-}
-
-Output CaseOutput(const Result<Case>& result) {
-  if (!result.ok()) return result.status();
-  return json::value_from(*result);
-}
-
-// The object a command that takes a JSON object reads from `file`.
-Result<json::object> ReadObject(const std::string& file,
-                                std::string_view what) {
-  auto parsed = ReadJson(file);
-  if (!parsed.ok()) return parsed.status();
-  if (!parsed->is_object()) {
-    return Status::ValidationFailed(
-        "", std::string(what) + " must be a JSON object");
-  }
-  return std::move(parsed->as_object());
-}
-
-// update-data's payload is exactly {"data": {...}}: strict like every
-// payload, so a misspelt wrapper is reported rather than ignored.
-Result<json::object> DataMember(const json::object& payload) {
-  for (const auto& member : payload) {
-    if (member.key() != "data") {
-      return Status::ValidationFailed(
-          std::string(member.key()),
-          "unknown member \"" + std::string(member.key()) +
-              "\": update-data takes {\"data\": {...}}");
-    }
-  }
-  const json::value* data = payload.if_contains("data");
-  if (data == nullptr) {
-    return Status::ValidationFailed("data", "missing member \"data\"");
-  }
-  if (!data->is_object()) {
-    return Status::ValidationFailed("data", "\"data\" must be an object");
-  }
-  return data->as_object();
 }
 
 void PrintError(const json::value& error) {
@@ -157,82 +119,63 @@ Output Init(Engine& engine, const Context& ctx) {
 Output CreateCase(Engine& engine, const Context& ctx, const std::string& file) {
   auto payload = ReadJson(file);
   if (!payload.ok()) return payload.status();
-  auto draft = DraftFromJson(*payload, DraftKind::kCreate);
-  if (!draft.ok()) return draft.status();
-  return CaseOutput(engine.Create(*draft, ctx.Write()));
+  return documents::Create(engine, *payload, ctx.Write());
 }
 
 Output GetCase(Engine& engine, const Context& ctx, const std::string& id) {
-  return CaseOutput(engine.Get(id, ctx.Read()));
+  return documents::Get(engine, id, ctx.Read());
 }
 
 Output PatchCase(Engine& engine, const Context& ctx, const std::string& id,
                  const std::string& file) {
-  auto patch = ReadObject(file, "a patch");
+  auto patch = ReadJson(file);
   if (!patch.ok()) return patch.status();
-  return CaseOutput(engine.Patch(id, *patch, ctx.Write()));
+  return documents::Patch(engine, id, *patch, ctx.Write());
 }
 
 Output ReplaceCase(Engine& engine, const Context& ctx, const std::string& id,
                    const std::string& file) {
   auto payload = ReadJson(file);
   if (!payload.ok()) return payload.status();
-  auto draft = DraftFromJson(*payload, DraftKind::kReplace);
-  if (!draft.ok()) return draft.status();
-  return CaseOutput(engine.Replace(id, *draft, ctx.Write()));
+  return documents::Replace(engine, id, *payload, ctx.Write());
 }
 
 Output UpdateData(Engine& engine, const Context& ctx, const std::string& id,
                   const std::string& file) {
-  auto payload = ReadObject(file, "update-data's payload");
+  auto payload = ReadJson(file);
   if (!payload.ok()) return payload.status();
-  auto data = DataMember(*payload);
-  if (!data.ok()) return data.status();
-  return CaseOutput(engine.UpdateData(id, *data, ctx.Write()));
+  return documents::UpdateData(engine, id, *payload, ctx.Write());
 }
 
 Output ArchiveCase(Engine& engine, const Context& ctx, const std::string& id) {
-  return CaseOutput(engine.Archive(id, ctx.Write()));
+  return documents::Archive(engine, id, ctx.Write());
 }
 
 Output UnarchiveCase(Engine& engine, const Context& ctx, const std::string& id) {
-  return CaseOutput(engine.Unarchive(id, ctx.Write()));
+  return documents::Unarchive(engine, id, ctx.Write());
 }
 
 Output LinkCases(Engine& engine, const Context& ctx, const std::string& id,
                  const std::string& other) {
-  return CaseOutput(engine.Link(id, other, ctx.Write()));
+  return documents::Link(engine, id, other, ctx.Write());
 }
 
 Output UnlinkCases(Engine& engine, const Context& ctx, const std::string& id,
                    const std::string& other) {
-  return CaseOutput(engine.Unlink(id, other, ctx.Write()));
+  return documents::Unlink(engine, id, other, ctx.Write());
 }
 
 Output CaseHistory(Engine& engine, const Context& ctx, const std::string& id) {
-  auto events = engine.History(id, ctx.Read());
-  if (!events.ok()) return events.status();
-  json::object out;
-  out["case_id"] = id;
-  out["events"] = json::value_from(*events);
-  return json::value(std::move(out));
+  return documents::History(engine, id, ctx.Read());
 }
 
 Output CreateWorkspace(Engine& engine, const std::string& slug,
                        const std::string& name) {
   // Without --name the name is empty, and the engine uses the slug.
-  auto created = engine.CreateWorkspace(slug, name);
-  if (!created.ok()) return created.status();
-  return json::value_from(*created);
+  return documents::CreateWorkspace(engine, slug, name);
 }
 
-Output ListWorkspaces(Engine& engine) {
-  auto workspaces = engine.ListWorkspaces();
-  if (!workspaces.ok()) return workspaces.status();
-  json::object out;
-  out["data"] = json::value_from(*workspaces);
-  return json::value(std::move(out));
-}
+Output ListWorkspaces(Engine& engine) { return documents::ListWorkspaces(engine); }
 
 Output TransitionCase(Engine& engine, const Context& ctx, const std::string& id,
                       const std::string& to, const std::string& reason, bool dry_run) {
@@ -240,21 +183,11 @@ Output TransitionCase(Engine& engine, const Context& ctx, const std::string& id,
   request.to = to;
   request.reason = reason;
   request.dry_run = dry_run;
-  auto outcome = engine.Transition(id, request, ctx.Write());
-  if (!outcome.ok()) return outcome.status();
-  return json::value_from(*outcome);
+  return documents::Transition(engine, id, request, ctx.Write());
 }
 
 Output CheckCase(Engine& engine, const Context& ctx, const std::string& id) {
-  auto results = engine.Check(id, ctx.Read());
-  if (!results.ok()) return results.status();
-  bool passed = true;
-  for (const auto& r : *results) passed = passed && r.passed;
-  json::object out;
-  out["case_id"] = id;
-  out["passed"] = passed;
-  out["conditions"] = json::value_from(*results);
-  return json::value(std::move(out));
+  return documents::Check(engine, id, ctx.Read());
 }
 
 Output EvaluateFormula(Engine& engine, const Context& ctx, const std::string& formula,
@@ -270,61 +203,34 @@ Output EvaluateFormula(Engine& engine, const Context& ctx, const std::string& fo
     if (!read.ok()) return read.status();
     text = std::move(*read);
   }
-  auto value = engine.Evaluate(text, id, ctx.Read());
-  if (!value.ok()) return value.status();
-  json::object out;
-  out["value"] = std::move(*value);
-  return json::value(std::move(out));
+  return documents::Evaluate(engine, text, id, ctx.Read());
 }
-
-namespace {
-
-Result<TemplateDraft> ReadTemplate(const std::string& file) {
-  auto payload = ReadJson(file);
-  if (!payload.ok()) return payload.status();
-  return TemplateDraftFromJson(*payload);
-}
-
-Output TemplateOutput(const Result<Template>& result) {
-  if (!result.ok()) return result.status();
-  return json::value_from(*result);
-}
-
-}  // namespace
 
 Output CreateTemplate(Engine& engine, const Context& ctx, const std::string& file) {
-  auto draft = ReadTemplate(file);
-  if (!draft.ok()) return draft.status();
-  return TemplateOutput(engine.CreateTemplate(*draft, ctx.Write()));
+  auto payload = ReadJson(file);
+  if (!payload.ok()) return payload.status();
+  return documents::CreateTemplate(engine, *payload, ctx.Write());
 }
 
 Output UpdateTemplate(Engine& engine, const Context& ctx, const std::string& id,
                       const std::string& file) {
-  auto draft = ReadTemplate(file);
-  if (!draft.ok()) return draft.status();
-  return TemplateOutput(engine.UpdateTemplate(id, *draft, ctx.Write()));
+  auto payload = ReadJson(file);
+  if (!payload.ok()) return payload.status();
+  return documents::UpdateTemplate(engine, id, *payload, ctx.Write());
 }
 
 Output GetTemplate(Engine& engine, const Context& ctx, const std::string& id) {
-  return TemplateOutput(engine.GetTemplate(id, ctx.Read()));
+  return documents::GetTemplate(engine, id, ctx.Read());
 }
 
 Output ListTemplates(Engine& engine, const Context& ctx) {
-  auto templates = engine.ListTemplates(ctx.Read());
-  if (!templates.ok()) return templates.status();
-  json::object out;
-  out["data"] = json::value_from(*templates);
-  return json::value(std::move(out));
+  return documents::ListTemplates(engine, ctx.Read());
 }
 
 Output ListCases(Engine& engine, const Context& ctx, const ListArgs& args) {
   json::object params;
   for (const auto& [name, value] : args.params) params[name] = value;
-  auto query = ListQueryFromJson(params);
-  if (!query.ok()) return query.status();
-  auto page = engine.List(*query, ctx.Read());
-  if (!page.ok()) return page.status();
-  return json::value_from(*page);
+  return documents::List(engine, params, ctx.Read());
 }
 
 int ExitCodeFor(Code code) {
@@ -371,9 +277,7 @@ int Finish(const Output& output) {
 }
 
 Output Verify(Engine& engine, const Context& ctx) {
-  auto report = engine.Verify(ctx.Read());
-  if (!report.ok()) return report.status();
-  return json::value_from(*report);
+  return documents::Verify(engine, ctx.Read());
 }
 
 int FinishVerify(const Output& output) {

@@ -7,30 +7,12 @@
 
 #include "casework/json.h"
 #include "commands.h"
+#include "documents.h"
 
 namespace casework::cli {
 namespace {
 
 namespace json = boost::json;
-
-json::object SummaryJson(const SyncSummary& s) {
-  return {{"changes", s.changes},     {"created", s.created},     {"updated", s.updated},
-          {"merged", s.merged},       {"conflicts", s.conflicts}, {"unchanged", s.unchanged},
-          {"last_change", s.last_change}};
-}
-
-json::object ConflictJson(const Conflict& c) {
-  json::array paths;
-  for (const std::string& p : c.paths) paths.emplace_back(p);
-  return {{"case_id", c.case_id},
-          {"workspace", c.workspace},
-          {"peer", c.peer},
-          {"at", FormatTimestamp(c.at)},
-          {"paths", std::move(paths)},
-          {"local", json::value_from(c.local)},
-          {"remote", c.remote},
-          {"remote_events", json::value_from(c.remote_events)}};
-}
 
 // The source of a sync must exist: a typo must not sync from a new, empty
 // file.
@@ -47,11 +29,7 @@ Output ListChanges(Engine& engine, std::int64_t since, std::int64_t limit) {
   if (!entries.ok()) return entries.status();
   std::int64_t last = since;
   for (const ChangeEntry& entry : *entries) {
-    json::value line = json::value_from(entry.event);
-    json::object& o = line.as_object();
-    o["case_id"] = entry.case_id;
-    o["workspace"] = entry.workspace;
-    std::cout << ToJsonText(line) << '\n';
+    std::cout << ToJsonText(documents::ChangeLine(entry)) << '\n';
     last = entry.event.change;
   }
   std::cout.flush();
@@ -74,18 +52,14 @@ Output SyncDatabases(Engine& target, const Context& ctx, const std::string& from
   options.batch = batch;
   auto summary = target.Pull(**source, options);
   if (!summary.ok()) return summary.status();
-  json::object out = SummaryJson(*summary);
+  json::object out = documents::SyncSummaryDocument(*summary);
   out["from"] = from;
   out["to"] = ctx.db_path;
   return json::value(std::move(out));
 }
 
 Output ListConflicts(Engine& engine, const Context& ctx) {
-  auto conflicts = engine.Conflicts(ctx.Read());
-  if (!conflicts.ok()) return conflicts.status();
-  json::array data;
-  for (const Conflict& c : *conflicts) data.push_back(ConflictJson(c));
-  return json::value(json::object{{"data", std::move(data)}});
+  return documents::Conflicts(engine, ctx.Read());
 }
 
 Output ResolveConflict(Engine& engine, const Context& ctx, const std::string& id,
@@ -103,9 +77,7 @@ Output ResolveConflict(Engine& engine, const Context& ctx, const std::string& id
     resolution.take = Resolution::Take::kGiven;
     resolution.given = std::move(given->as_object());
   }
-  auto resolved = engine.Resolve(id, resolution, ctx.Write());
-  if (!resolved.ok()) return resolved.status();
-  return json::value_from(*resolved);
+  return documents::Resolve(engine, id, resolution, ctx.Write());
 }
 
 }  // namespace casework::cli

@@ -14,6 +14,7 @@
 #include <boost/json.hpp>
 
 #include "commands.h"
+#include "documents.h"
 
 namespace casework::cli {
 namespace {
@@ -85,9 +86,7 @@ Output ImportCases(Engine& engine, const Context& ctx, const std::string& file) 
   auto summary = engine.Import(*in, options);
   progress.Done();
   if (!summary.ok()) return summary.status();
-  return json::value(json::object{{"imported", summary->cases()},
-                      {"created", summary->created},
-                      {"restored", summary->restored}});
+  return json::value(documents::ImportSummaryDocument(*summary));
 }
 
 Output ExportCases(Engine& engine, const Context& ctx, const std::string& file) {
