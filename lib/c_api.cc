@@ -18,6 +18,7 @@
 #include "casework/json.h"
 #include "documents.h"
 #include "json/decode.h"
+#include "version.h"
 
 // The opaque handle of c.h: the engine it owns.
 struct casework_db {
