@@ -1,5 +1,5 @@
 """The Python package against the library it loads (scripts/test: the
-installed one)."""
+installed one); `db` is a fresh database on each backend (conftest.py)."""
 
 import datetime
 import json
@@ -14,12 +14,6 @@ REFUND = {
     "tag_names": ["billing"],
     "schema": [{"key": "amount", "type": "number", "name": "Amount"}],
 }
-
-
-@pytest.fixture
-def db(tmp_path):
-    with casework.open(tmp_path / "cases.db", durability="normal") as database:
-        yield database
 
 
 def test_library_version_is_the_release():
