@@ -235,6 +235,22 @@ struct Figures {
   int partial = 0;
 };
 
+// How many operations the child has answered (acknowledged, found
+// unchanged or refused) since it said it was ready; -1 before it did.
+int AnswersAfterReady(const std::string& said) {
+  const std::size_t ready = said.find("R\n");
+  if (ready == std::string::npos) return -1;
+  int answers = 0;
+  for (std::size_t at = ready + 2; at < said.size();) {
+    const std::size_t end = said.find('\n', at);
+    if (end == std::string::npos) break;  // a line still being written
+    const char kind = said[at];
+    if (kind == 'A' || kind == 'N' || kind == 'E') ++answers;
+    at = end + 1;
+  }
+  return answers;
+}
+
 // Starts a child, kills it with SIGKILL at a random moment, and returns
 // everything it said.
 std::string RunAndKill(const std::string& path, const Ledger& ledger, std::uint64_t seed, int cycle,
@@ -250,29 +266,33 @@ std::string RunAndKill(const std::string& path, const Ledger& ledger, std::uint6
   }
   close(fds[1]);
 
-  // Mostly a moment while operations run; sometimes one during Open. A
-  // durable commit on the PostgreSQL server takes longer, the more so when
-  // other suites load it: the window is wider there, so that kills still
-  // land among acknowledged operations.
+  // Mostly a moment while operations run; sometimes one during Open. So
+  // that kills land among operations however slow the machine is (other
+  // suites load it, sanitizers slow it), the moment is counted from the
+  // child's `settle`-th answer (0 to 2 operations done) rather than from its
+  // start. A commit on the PostgreSQL server takes longer: a wider window.
   const bool early = rng() % 5 == 0;
+  const int settle = early ? 0 : static_cast<int>(rng() % 3);
   const std::uint64_t window = testing::OnPostgres() ? 150'000 : 50'000;
   const auto delay = std::chrono::microseconds(early ? rng() % 10'000 : rng() % window);
   std::string said;
-  bool ready = false;
+  bool armed = early;  // the delay runs from now
   auto deadline = Clock::now() + delay;
+  // A child that never gets there is killed all the same, and the checks
+  // below see what it did.
+  const auto give_up = Clock::now() + std::chrono::seconds(30);
   char buffer[4096];
   for (;;) {
-    if (ready || early) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-      if (left.count() <= 0) break;
-      pollfd p{fds[0], POLLIN, 0};
-      if (poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
-    }
+    const auto until = armed ? deadline : give_up;
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
+    if (left.count() <= 0) break;
+    pollfd p{fds[0], POLLIN, 0};
+    if (poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
     ssize_t n = read(fds[0], buffer, sizeof buffer);
     if (n <= 0) break;  // the child died on its own: reported below
     said.append(buffer, static_cast<std::size_t>(n));
-    if (!ready && said.find("R\n") != std::string::npos) {
-      ready = true;
+    if (!armed && AnswersAfterReady(said) >= settle) {
+      armed = true;
       deadline = Clock::now() + delay;
     }
   }

@@ -329,7 +329,10 @@ TEST_CASE("link appends a linked event on both cases") {
   WriteOptions options;
   options.actor = "ann@example.com";
   Must(fx.engine->Link(a.id, b.id, options));
-  for (const auto& [self, other] : {std::pair{a.id, b.id}, std::pair{b.id, a.id}}) {
+  // Not a structured binding: CAPTURE's lambda cannot capture one in clang 14.
+  for (const auto& sides : {std::pair{a.id, b.id}, std::pair{b.id, a.id}}) {
+    const std::string& self = sides.first;
+    const std::string& other = sides.second;
     CAPTURE(self);
     std::vector<Event> events = MustHistory(fx, self);
     REQUIRE(events.size() == 2);
@@ -368,7 +371,10 @@ TEST_CASE("unlink appends an unlinked event on both cases") {
   Case b = fx.MustCreate(R"({"title": "B"})");
   Must(fx.engine->Link(a.id, b.id));
   Must(fx.engine->Unlink(b.id, a.id));
-  for (const auto& [self, other] : {std::pair{a.id, b.id}, std::pair{b.id, a.id}}) {
+  // Not a structured binding: CAPTURE's lambda cannot capture one in clang 14.
+  for (const auto& sides : {std::pair{a.id, b.id}, std::pair{b.id, a.id}}) {
+    const std::string& self = sides.first;
+    const std::string& other = sides.second;
     CAPTURE(self);
     std::vector<Event> events = MustHistory(fx, self);
     REQUIRE(events.size() == 3);
