@@ -3,6 +3,8 @@ installed one); `db` is a fresh database on each backend (conftest.py)."""
 
 import datetime
 import json
+import os
+import pathlib
 import threading
 
 import pytest
@@ -242,3 +244,14 @@ def test_threads_share_one_database(db):
         thread.join()
     assert errors == []
     assert db.get(case["id"])["version"] == 1 + 80
+
+
+def test_the_readme_example_runs(tmp_path, monkeypatch):
+    root = os.environ.get("CASEWORK_SOURCE_ROOT") or pathlib.Path(__file__).parents[2]
+    readme = (pathlib.Path(root) / "README.md").read_text()
+    section = readme[readme.index("## From C and Python"):]
+    example = section[section.index("```python\n") + 10:]
+    example = example[: example.index("```")]
+    monkeypatch.chdir(tmp_path)
+    exec(compile(example, "README.md", "exec"), {})
+    assert (tmp_path / "cases.db").exists()
