@@ -87,19 +87,16 @@ casework_result Guard(Work&& work) noexcept {
 }
 
 // Throws kValidationFailed naming `name` when a required argument is NULL.
-const char* Required(const char* argument, const char* name) {
+template <typename T>
+T* Required(T* argument, const char* name) {
   if (argument == nullptr) {
     throw Error(Status::ValidationFailed(name, std::string(name) + " must not be NULL"));
   }
   return argument;
 }
 
-Engine& EngineOf(casework_db* db, const char* name = "db") {
-  if (db == nullptr || !db->engine) {
-    throw Error(Status::ValidationFailed(name, std::string(name) + " must not be NULL"));
-  }
-  return *db->engine;
-}
+// A handle always holds its engine: casework_open makes it only from one.
+Engine& EngineOf(casework_db* db, const char* name = "db") { return *Required(db, name)->engine; }
 
 // Parses the JSON text of argument `name`; its errors name the argument.
 json::value ParseArgument(const char* text, const char* name) {
@@ -125,7 +122,10 @@ json::object OptionsObject(const char* options) {
 constexpr std::string_view kWriteMembers[] = {"workspace", "actor", "expected_version"};
 constexpr std::string_view kReadMembers[] = {"workspace", "as_of", "version", "since"};
 
-WriteOptions WriteFrom(const ObjectReader& reader) {
+WriteOptions WriteOptionsOf(const char* text) {
+  const json::object object = OptionsObject(text);
+  ObjectReader reader(object, "options");
+  reader.RejectUnknown(kWriteMembers);
   WriteOptions options;
   options.workspace = reader.NullableString("workspace");
   options.actor = reader.NullableString("actor").value_or("");
@@ -133,14 +133,10 @@ WriteOptions WriteFrom(const ObjectReader& reader) {
   return options;
 }
 
-WriteOptions WriteOptionsOf(const char* text) {
+ReadOptions ReadOptionsOf(const char* text) {
   const json::object object = OptionsObject(text);
   ObjectReader reader(object, "options");
-  reader.RejectUnknown(kWriteMembers);
-  return WriteFrom(reader);
-}
-
-ReadOptions ReadFrom(const ObjectReader& reader) {
+  reader.RejectUnknown(kReadMembers);
   ReadOptions options;
   options.workspace = reader.NullableString("workspace");
   options.as_of = reader.NullableTimestamp("as_of");
@@ -149,11 +145,15 @@ ReadOptions ReadFrom(const ObjectReader& reader) {
   return options;
 }
 
-ReadOptions ReadOptionsOf(const char* text) {
+SyncOptions SyncOptionsOf(const char* text) {
   const json::object object = OptionsObject(text);
   ObjectReader reader(object, "options");
-  reader.RejectUnknown(kReadMembers);
-  return ReadFrom(reader);
+  constexpr std::string_view kKnown[] = {"actor", "batch"};
+  reader.RejectUnknown(kKnown);
+  SyncOptions options;
+  options.actor = reader.NullableString("actor").value_or("");
+  options.batch = reader.Int("batch").value_or(options.batch);
+  return options;
 }
 
 Options OpenOptionsOf(const char* text) {
@@ -244,7 +244,7 @@ casework_result casework_open(const char* path, const char* options, casework_db
   if (db != nullptr) *db = nullptr;
   return Guard([&]() -> casework_result {
     Required(path, "path");
-    if (db == nullptr) return cw::Failure(cw::Status::ValidationFailed("db", "db must not be NULL"));
+    Required(db, "db");
     auto opened = cw::Engine::Open(cw::OpenOptionsOf(options), path);
     if (!opened.ok()) return cw::Failure(opened.status());
     *db = new casework_db{std::move(opened).value()};
@@ -445,16 +445,8 @@ casework_result casework_database_id(casework_db* db) {
 
 casework_result casework_pull(casework_db* db, casework_db* source, const char* options) {
   return Guard([&]() -> casework_result {
-    cw::Engine& target = cw::EngineOf(db);
-    cw::Engine& from = cw::EngineOf(source, "source");
-    const boost::json::object object = cw::OptionsObject(options);
-    cw::json_internal::ObjectReader reader(object, "options");
-    constexpr std::string_view kKnown[] = {"actor", "batch"};
-    reader.RejectUnknown(kKnown);
-    cw::SyncOptions sync;
-    sync.actor = reader.NullableString("actor").value_or("");
-    sync.batch = reader.Int("batch").value_or(sync.batch);
-    auto summary = target.Pull(from, sync);
+    auto summary = cw::EngineOf(db).Pull(cw::EngineOf(source, "source"),
+                                         cw::SyncOptionsOf(options));
     if (!summary.ok()) return cw::Failure(summary.status());
     return cw::Success(cw::ToJsonText(docs::SyncSummaryDocument(*summary)));
   });

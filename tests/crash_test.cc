@@ -270,11 +270,10 @@ std::string RunAndKill(const std::string& path, const Ledger& ledger, std::uint6
   // that kills land among operations however slow the machine is (other
   // suites load it, sanitizers slow it), the moment is counted from the
   // child's `settle`-th answer (0 to 2 operations done) rather than from its
-  // start. A commit on the PostgreSQL server takes longer: a wider window.
+  // start.
   const bool early = rng() % 5 == 0;
   const int settle = early ? 0 : static_cast<int>(rng() % 3);
-  const std::uint64_t window = testing::OnPostgres() ? 150'000 : 50'000;
-  const auto delay = std::chrono::microseconds(early ? rng() % 10'000 : rng() % window);
+  const auto delay = std::chrono::microseconds(early ? rng() % 10'000 : rng() % 50'000);
   std::string said;
   bool armed = early;  // the delay runs from now
   auto deadline = Clock::now() + delay;
